@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def create_visitor_cache_table(**kwargs):
+    # Without Redis, returning visitors are remembered in a database cache table;
+    # creating it after every migrate means `migrate` alone sets up a site.
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if settings.CACHES["visitors"]["BACKEND"].endswith("DatabaseCache"):
+        call_command("createcachetable", database=kwargs.get("using", "default"))
+
+
+class SessionsConfig(AppConfig):
+    name = "sessions"
+    # `django.contrib.sessions` already uses the label "sessions".
+    label = "catalogue"
+    verbose_name = "Sessions"
+
+    def ready(self):
+        post_migrate.connect(create_visitor_cache_table, sender=self)

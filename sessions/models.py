@@ -1,0 +1,196 @@
+import uuid
+
+from django.db import models
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+
+from igf_catalogue.html import sanitise_html
+from igf_catalogue.slugs import SlugFromMixin
+from strategies.models import Enabler, Objective, Strategy
+
+
+class Venue(SlugFromMixin, models.Model):
+    """Where an annual meeting took place: a city and a country, or "Online"."""
+
+    city = models.CharField(max_length=100)
+    country = models.CharField(max_length=100, blank=True)
+    country_code = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
+    slug = models.SlugField(max_length=220, unique=True, blank=True)
+    time_zone = models.CharField(max_length=64, blank=True, help_text="e.g. America/Recife")
+    meeting_number = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Which annual IGF was held here (1 for Athens 2006)."
+    )
+    start_date = models.DateField(null=True, blank=True, help_text="First day of the meeting.")
+    end_date = models.DateField(null=True, blank=True, help_text="Last day of the meeting.")
+
+    slug_source = "name"
+
+    class Meta:
+        ordering = ["city", "country"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "country"], name="unique_venue_place")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("sessions:venue", kwargs={"slug": self.slug})
+
+    @property
+    def name(self) -> str:
+        """ "João Pessoa, Brazil", or just "Online"."""
+        return f"{self.city}, {self.country}" if self.country else self.city
+
+
+class NamedSlugged(SlugFromMixin, models.Model):
+    """An editor-managed name with a slug: session types and topics."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=120, unique=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SessionType(NamedSlugged):
+    """Workshop, Main Session, Open Forum, Best Practice Forum, ..."""
+
+    class Meta(NamedSlugged.Meta):
+        verbose_name = "session type"
+
+
+class Topic(NamedSlugged):
+    """The theme a session is filed under ("Other", "Cybersecurity and Trust", ...)."""
+
+    DEFAULT = "Other"
+
+
+class SessionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Session.Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """Published sessions, and drafts too for editors."""
+        if user.is_authenticated and user.is_staff:
+            return self
+        return self.published()
+
+    def for_list(self):
+        """What a session tile shows: its type, topic and venue, in the same query."""
+        return self.select_related("type", "topic", "venue")
+
+    def presenting(self, strategy):
+        return self.filter(
+            Exists(Session.strategies.through.objects.filter(
+                session=OuterRef("pk"), strategy=strategy
+            ))
+        )  # fmt: skip
+
+
+def new_session_key() -> str:
+    return f"s-{uuid.uuid4().hex[:12]}"
+
+
+class Session(SlugFromMixin, models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    key = models.CharField(
+        max_length=100,
+        unique=True,
+        default=new_session_key,
+        help_text="Stable external id; an import updates the session with this key.",
+    )
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=320, unique=True, blank=True)
+    date = models.DateField()
+    start_time = models.TimeField(null=True, blank=True)
+    end_time = models.TimeField(null=True, blank=True)
+    type = models.ForeignKey(SessionType, on_delete=models.PROTECT, related_name="sessions")
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="sessions")
+    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="sessions")
+    description = models.TextField(blank=True, help_text="HTML is allowed and sanitised.")
+    url = models.URLField(
+        "official page", max_length=500, blank=True, help_text="The session on the IGF website."
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    views = models.PositiveIntegerField(default=0)
+    related = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="linked_from",
+        verbose_name="related sessions",
+        help_text="Sessions linked by hand; shown first among related sessions.",
+    )
+    strategies = models.ManyToManyField(Strategy, blank=True, related_name="sessions")
+    objectives = models.ManyToManyField(
+        Objective,
+        blank=True,
+        related_name="sessions",
+        help_text="Objectives of the session's strategies that it discusses.",
+    )
+    enablers = models.ManyToManyField(
+        Enabler,
+        blank=True,
+        related_name="sessions",
+        help_text="Enablers of the session's strategies that it discusses.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = SessionQuerySet.as_manager()
+
+    slug_source = "title"
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        indexes = [
+            # One index per sort of the public lists, each led by the status filter.
+            models.Index(fields=["status", "-date", "-id"], name="session_status_date"),
+            models.Index(fields=["status", "-views", "-id"], name="session_status_views"),
+            models.Index(fields=["status", "title"], name="session_status_title"),
+            models.Index(fields=["date"], name="session_date"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.description = sanitise_html(self.description)
+        if self.is_published and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("sessions:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class DailyViews(models.Model):
+    """Views of one session on one day, upserted as views are counted."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="daily_views")
+    day = models.DateField()
+    views = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "daily views"
+        constraints = [
+            models.UniqueConstraint(fields=["session", "day"], name="unique_daily_views")
+        ]
+        indexes = [models.Index(fields=["day"], name="dailyviews_day")]
+
+    def __str__(self):
+        return f"{self.session_id} on {self.day}: {self.views}"

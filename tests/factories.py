@@ -1,0 +1,117 @@
+"""factory_boy factories for every catalogue model."""
+
+import datetime
+
+import factory
+from django.contrib.auth.models import Group, User
+
+from sessions.models import DailyViews, Session, SessionType, Topic, Venue
+from strategies.models import Enabler, Objective, Strategy
+
+
+class VenueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Venue
+        django_get_or_create = ("city", "country")
+
+    city = factory.Sequence(lambda n: f"City {n}")
+    country = "Testland"
+    country_code = "TL"
+
+
+class SessionTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SessionType
+        django_get_or_create = ("name",)
+
+    name = "Workshop"
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+        django_get_or_create = ("name",)
+
+    name = "Other"
+
+
+class StrategyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Strategy
+
+    name = factory.Sequence(lambda n: f"Strategy {n}")
+    country = "Mexico"
+    year = 2013
+
+
+class ObjectiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Objective
+
+    strategy = factory.SubFactory(StrategyFactory)
+    name = factory.Sequence(lambda n: f"Objective {n}")
+    order = factory.Sequence(int)
+
+
+class EnablerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enabler
+
+    strategy = factory.SubFactory(StrategyFactory)
+    name = factory.Sequence(lambda n: f"Enabler {n}")
+    order = factory.Sequence(int)
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Session
+        skip_postgeneration_save = True
+
+    key = factory.Sequence(lambda n: f"test-{n}")
+    title = factory.Sequence(lambda n: f"Session {n}")
+    date = datetime.date(2015, 11, 12)
+    type = factory.SubFactory(SessionTypeFactory)
+    topic = factory.SubFactory(TopicFactory)
+    venue = factory.SubFactory(VenueFactory, city="João Pessoa", country="Brazil")
+    description = "<p>A session.</p>"
+    status = Session.Status.PUBLISHED
+
+    @factory.post_generation
+    def strategies(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.strategies.set(extracted)
+
+    @factory.post_generation
+    def related(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.related.set(extracted)
+
+
+class DailyViewsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DailyViews
+
+    session = factory.SubFactory(SessionFactory)
+    day = factory.LazyFunction(datetime.date.today)
+    views = 1
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class EditorFactory(UserFactory):
+    """A secretariat editor: staff, in the Editors group the data migration made."""
+
+    is_staff = True
+
+    @factory.post_generation
+    def editors_group(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(Group.objects.get(name="Editors"))
