@@ -166,6 +166,9 @@ if not DEBUG:
 CATALOGUE_RELATED_SESSIONS = int(os.environ.get("CATALOGUE_RELATED_SESSIONS", "3"))
 CATALOGUE_SESSIONS_PER_PAGE = 20
 CATALOGUE_REPEAT_VIEW_WINDOW = 30 * 60  # seconds
+# Behind a proxy, the request header holding the client's address, as a META key
+# such as "HTTP_X_FORWARDED_FOR"; empty means REMOTE_ADDR.
+CATALOGUE_CLIENT_IP_HEADER = os.environ.get("CATALOGUE_CLIENT_IP_HEADER", "")
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,22 @@
+FROM python:3.12-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY igf_catalogue ./igf_catalogue
+COPY sessions ./sessions
+COPY strategies ./strategies
+RUN pip install .
+COPY . .
+
+# collectstatic needs settings but no database or real secret.
+RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
+
+RUN useradd --system --home /app catalogue
+USER catalogue
+EXPOSE 8000
+CMD ["gunicorn", "-c", "gunicorn.conf.py", "igf_catalogue.wsgi"]
