@@ -1,0 +1,815 @@
+"""Importing sessions from a file (DESIGN.md, "Import format").
+
+Two steps, each usable alone:
+
+- `read_records(path=...)` turns a .json, .jsonl or .csv file into `Record`s. When the
+  file itself cannot be read (missing, not UTF-8, broken JSON, a CSV header without the
+  required columns, no sessions at all) it raises `ImportFileError` listing every problem.
+- `import_sessions(records=...)` validates every record before writing anything, then
+  writes all of them in one transaction, or none when any record is invalid. It returns
+  an `ImportResult`: the errors, the warnings and the created / updated / unchanged counts.
+
+Sessions are matched by `key`, so importing the same file twice changes nothing the
+second time. A field a record leaves out (or sets to null) keeps the session's current
+value on an update and takes its default on a create; a field that is given, even
+empty, sets it. In a CSV file every column of the header is given for every row. The
+`views` field only ever applies to a session the import creates.
+"""
+
+import csv
+import datetime
+import io
+import json
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+
+from igf_catalogue.html import sanitise_html
+from strategies.models import Strategy
+
+from .models import Session, SessionType, Topic, Venue
+
+REQUIRED_FIELDS = ("key", "title", "date", "type", "venue")
+OPTIONAL_FIELDS = (
+    "start_time", "end_time", "topic", "description", "status", "views", "related",
+    "strategies", "url",
+)  # fmt: skip
+# Accepted so that files made for later versions import today; reported as ignored.
+NOT_YET_READ_FIELDS = ("speakers", "tags", "transcript")
+KNOWN_FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS + NOT_YET_READ_FIELDS
+LIST_FIELDS = ("related", "strategies", "speakers", "tags")
+CSV_LIST_SEPARATOR = ";"
+ONLINE = "Online"
+
+# Lengths of the model fields the values end up in.
+MAX_KEY = Session._meta.get_field("key").max_length
+MAX_TITLE = Session._meta.get_field("title").max_length
+MAX_URL = Session._meta.get_field("url").max_length
+MAX_NAME = SessionType._meta.get_field("name").max_length
+MAX_PLACE = Venue._meta.get_field("city").max_length
+MAX_VIEWS = 2_147_483_647  # PositiveIntegerField on every database Django supports
+
+# SQLite allows a limited number of parameters per query; look up keys in batches.
+LOOKUP_BATCH = 500
+
+DATE_FORMAT = re.compile(r"\d{4}-\d{2}-\d{2}")
+TIME_FORMAT = re.compile(r"(\d{1,2}):(\d{2})")
+
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Record:
+    """One session as read from a file, before validation."""
+
+    location: str  # where it is in the file: "line 4" (CSV, JSONL) or "index 2" (JSON)
+    data: object  # a dict of field name to value, unless the file is wrong
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An error or warning: where (record), which field, and what is wrong."""
+
+    location: str
+    message: str
+    field: str = ""
+
+    def __str__(self) -> str:
+        where = ", ".join(
+            part for part in (self.location, self.field and f'field "{self.field}"') if part
+        )
+        return f"{where}: {self.message}" if where else self.message
+
+
+class ImportFileError(Exception):
+    """The file could not be read into records at all."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = list(problems)
+        super().__init__("; ".join(str(problem) for problem in self.problems))
+
+
+@dataclass
+class ImportResult:
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    dry_run: bool = False
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    # Names of the session types, topics and venues the import creates (or would).
+    new_types: list[str] = field(default_factory=list)
+    new_topics: list[str] = field(default_factory=list)
+    new_venues: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        """What the import did (or, in a dry run, would do), in a line or a few."""
+        counts = (
+            f"{self.created} created, {self.updated} updated, "
+            f"{self.unchanged} unchanged, of {self.total} sessions"
+        )
+        lines = [f"Dry run, nothing written: {counts}." if self.dry_run else f"{counts}."]
+        verb = "Would create" if self.dry_run else "Created"
+        new_names = (
+            ("session types", self.new_types),
+            ("topics", self.new_topics),
+            ("venues", self.new_venues),
+        )
+        lines += [f"{verb} {label}: {', '.join(names)}." for label, names in new_names if names]
+        return "\n".join(lines)
+
+
+# Reading files
+
+
+def read_records(*, path: Path | str) -> list[Record]:
+    """The records of a .json, .jsonl or .csv file, UTF-8 with or without a BOM."""
+    path = Path(path)
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        kind = f'"{path.suffix}"' if path.suffix else "without an extension"
+        raise ImportFileError(
+            [Problem("", f"unknown kind of file ({kind}): use .json, .jsonl or .csv")]
+        )
+    try:
+        content = path.read_bytes()
+    except FileNotFoundError:
+        raise ImportFileError([Problem("", "no such file")]) from None
+    except IsADirectoryError:
+        raise ImportFileError([Problem("", "is a directory, not a file")]) from None
+    except OSError as error:
+        raise ImportFileError([Problem("", f"cannot be read: {error.strerror}")]) from None
+    text = _decode(content)
+    if not text.strip():
+        raise ImportFileError([Problem("", "the file is empty")])
+    records = reader(text)
+    if not records:
+        raise ImportFileError([Problem("", "the file holds no sessions")])
+    return records
+
+
+def _decode(content: bytes) -> str:
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = content[: error.start].count(b"\n") + 1
+        raise ImportFileError(
+            [Problem(f"line {line}", "is not UTF-8 text; save the file as UTF-8")]
+        ) from None
+
+
+def _read_json(text: str) -> list[Record]:
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        location = f"line {error.lineno}, column {error.colno}"
+        raise ImportFileError([Problem(location, f"not valid JSON: {error.msg}")]) from None
+    except RecursionError:
+        raise ImportFileError([Problem("", "not valid JSON: nested too deeply")]) from None
+    if isinstance(document, dict) and "sessions" in document:
+        document = document["sessions"]
+    if not isinstance(document, list):
+        raise ImportFileError(
+            [Problem("", 'expected an array of sessions or an object with a "sessions" array')]
+        )
+    return [Record(f"index {index}", item) for index, item in enumerate(document)]
+
+
+def _read_jsonl(text: str) -> list[Record]:
+    records, problems = [], []
+    # Only "\n" ends a line: JSON strings may hold other line separators (U+2028).
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            records.append(Record(f"line {number}", json.loads(line)))
+        except json.JSONDecodeError as error:
+            problems.append(
+                Problem(f"line {number}", f"not valid JSON: {error.msg} (column {error.colno})")
+            )
+        except RecursionError:
+            problems.append(Problem(f"line {number}", "not valid JSON: nested too deeply"))
+    if problems:
+        raise ImportFileError(problems)
+    return records
+
+
+def _read_csv(text: str) -> list[Record]:
+    rows = csv.reader(io.StringIO(text, newline=""))
+    header: list[str] | None = None
+    records, problems = [], []
+    while True:
+        # A quoted value may span lines: a record is named by the line it starts on.
+        line = rows.line_num + 1
+        try:
+            row = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            problems.append(Problem(f"line {line}", f"not valid CSV: {error}"))
+            break
+        if not any(cell.strip() for cell in row):
+            continue
+        if header is None:
+            header = [name.strip() for name in row]
+            problems += _check_csv_header(header, line)
+            if problems:
+                break
+            continue
+        if len(row) > len(header):
+            problems.append(
+                Problem(
+                    f"line {line}",
+                    f"has {len(row)} values but the header row has {len(header)} columns",
+                )
+            )
+            continue
+        # Values missing at the end of a short row count as empty.
+        row = row + [""] * (len(header) - len(row))
+        data = {
+            name: _split_list(value) if name in LIST_FIELDS else value
+            for name, value in zip(header, row, strict=True)
+        }
+        records.append(Record(f"line {line}", data))
+    if problems:
+        raise ImportFileError(problems)
+    return records
+
+
+def _check_csv_header(header: list[str], line: int) -> list[Problem]:
+    location = f"line {line} (header row)"
+    problems = []
+    for column, name in enumerate(header, start=1):
+        if not name:
+            problems.append(Problem(location, f"column {column} has no name"))
+        elif header.index(name) != column - 1:
+            problems.append(Problem(location, f'column "{name}" appears more than once'))
+    missing = [name for name in REQUIRED_FIELDS if name not in header]
+    if missing:
+        problems.append(
+            Problem(
+                location,
+                f"lacks the required column(s) {', '.join(missing)}; "
+                f"found: {', '.join(name for name in header if name) or 'nothing'}",
+            )
+        )
+    return problems
+
+
+def _split_list(value: str) -> list[str]:
+    return [part.strip() for part in value.split(CSV_LIST_SEPARATOR) if part.strip()]
+
+
+READERS = {".json": _read_json, ".jsonl": _read_jsonl, ".csv": _read_csv}
+
+
+# Checking values
+
+
+class InvalidValue(Exception):
+    """A value a field cannot take; the message says why."""
+
+
+def _describe(value: object) -> str:
+    """How a JSON value's type reads in an error message."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return "text"
+
+
+def _text(value: object, *, max_length: int | None = None) -> str:
+    if not isinstance(value, str):
+        raise InvalidValue(f"must be text, not {_describe(value)}")
+    value = value.strip()
+    if max_length is not None and len(value) > max_length:
+        raise InvalidValue(f"is {len(value)} characters long; the limit is {max_length}")
+    return value
+
+
+def _name(value: object, *, max_length: int = MAX_NAME) -> str:
+    """A name matched against existing ones: spaces inside are normalised."""
+    return " ".join(_text(value, max_length=max_length).split())
+
+
+def _clean_date(value: object) -> datetime.date:
+    text = _text(value)
+    if not DATE_FORMAT.fullmatch(text):
+        raise InvalidValue(f'"{text}" is not a date in the form YYYY-MM-DD')
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidValue(f'"{text}" is not a real date') from None
+
+
+def _clean_time(value: object) -> datetime.time | None:
+    text = _text(value)
+    if not text:
+        return None
+    match = TIME_FORMAT.fullmatch(text)
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise InvalidValue(f'"{text}" is not a time in the form HH:MM')
+    return datetime.time(int(match[1]), int(match[2]))
+
+
+def _clean_venue(value: object) -> tuple[str, str]:
+    """(city, country) from "City, Country"; a name without a comma has no country."""
+    text = _name(value, max_length=2 * MAX_PLACE + 2)
+    if "," not in text:
+        return text, ""
+    city, country = (part.strip() for part in text.rsplit(",", 1))
+    if not city or not country:
+        raise InvalidValue(f'"{text}" is not "City, Country" or "{ONLINE}"')
+    for part in (city, country):
+        if len(part) > MAX_PLACE:
+            raise InvalidValue(f'"{part}" is longer than {MAX_PLACE} characters')
+    return city, country
+
+
+def _clean_status(value: object) -> str:
+    text = _text(value).lower()
+    if not text:
+        return Session.Status.PUBLISHED
+    if text not in Session.Status.values:
+        raise InvalidValue(f'"{text}" is not one of: {", ".join(Session.Status.values)}')
+    return text
+
+
+def _clean_views(value: object) -> int:
+    # A spreadsheet may well quote numbers, so text made of digits is accepted too.
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    elif isinstance(value, str) and not value.strip():
+        return 0
+    if isinstance(value, float):
+        raise InvalidValue(f"must be a whole number, not {value}")
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidValue(f"must be a whole number, not {_describe(value)}")
+    if not 0 <= value <= MAX_VIEWS:
+        raise InvalidValue(f"{value} is not between 0 and {MAX_VIEWS}")
+    return value
+
+
+def _clean_list(value: object) -> list[str]:
+    if not isinstance(value, list):
+        raise InvalidValue(f"must be a list, not {_describe(value)}")
+    items = []
+    for item in value:
+        if not isinstance(item, str) or not item.strip():
+            raise InvalidValue(f"must hold non-empty text only, not {_describe(item)}")
+        items.append(item.strip())
+    return list(dict.fromkeys(items))  # without repeats, in order
+
+
+def _clean_url(value: object) -> str:
+    text = _text(value, max_length=MAX_URL)
+    if text:
+        try:
+            URLValidator(schemes=["http", "https"])(text)
+        except ValidationError:
+            raise InvalidValue(f'"{text}" is not an http(s) URL') from None
+    return text
+
+
+def _required(clean: Callable[[object], object]) -> Callable[[object], object]:
+    def clean_required(value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            raise InvalidValue("is required but empty")
+        return clean(value)
+
+    return clean_required
+
+
+CLEANERS: dict[str, Callable[[object], object]] = {
+    "key": _required(lambda value: _text(value, max_length=MAX_KEY)),
+    "title": _required(lambda value: " ".join(_text(value, max_length=MAX_TITLE).split())),
+    "date": _required(_clean_date),
+    "type": _required(_name),
+    "venue": _required(_clean_venue),
+    "start_time": _clean_time,
+    "end_time": _clean_time,
+    "topic": lambda value: _name(value) or Topic.DEFAULT,
+    "description": _text,
+    "status": _clean_status,
+    "views": _clean_views,
+    "related": _clean_list,
+    "strategies": _clean_list,
+    "url": _clean_url,
+}
+
+
+# Planning and writing
+
+
+CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
+
+# Fields copied onto the session as they are.
+PLAIN_FIELDS = ("title", "date", "start_time", "end_time", "description", "status", "url")
+
+
+@dataclass
+class SessionChange:
+    """What the import does to one session, worked out before anything is written."""
+
+    ordinal: int
+    location: str
+    key: str
+    values: dict  # the cleaned values of the fields the record gives
+    session: Session | None = None  # the existing session, None when it is new
+    related_keys: list[str] | None = None  # None when the record leaves them alone
+    strategy_ids: list[int] | None = None
+    outcome: str = UNCHANGED
+    related_changed: bool = False
+    strategies_changed: bool = False
+
+
+@dataclass
+class Lookups:
+    """Everything the records refer to, read in a few queries."""
+
+    sessions: dict[str, Session]  # existing sessions named by the file, by key
+    related_keys: dict[str, set[str]]  # their current hand-linked sessions' keys
+    strategy_ids: dict[str, set[int]]  # their current strategies
+    other_keys: set[str]  # keys of sessions outside the file that records point to
+    strategies: dict[str, int]  # slug: id
+    types: dict[str, SessionType]  # casefolded name: type
+    topics: dict[str, Topic]
+    venues: dict[tuple[str, str], Venue]  # casefolded (city, country): venue
+
+
+def import_sessions(
+    *,
+    records: Iterable[Record],
+    dry_run: bool = False,
+    progress: ProgressCallback | None = None,
+) -> ImportResult:
+    """Create or update the sessions of `records`; all of them, or none if any is invalid.
+
+    With `dry_run` nothing is written, but the result reports what would be. `progress`
+    is called with (records done, total) as the import goes.
+    """
+    records = list(records)
+    result = ImportResult(total=len(records), dry_run=dry_run)
+    with transaction.atomic():
+        changes, lookups = _plan(records, result)
+        if result.errors:
+            return result
+        outcomes = Counter(change.outcome for change in changes)
+        result.created, result.updated = outcomes[CREATE], outcomes[UPDATE]
+        result.unchanged = outcomes[UNCHANGED]
+        if dry_run:
+            if progress:
+                progress(len(changes), len(changes))
+        else:
+            _write(changes, lookups, progress)
+    return result
+
+
+def _plan(records: list[Record], result: ImportResult) -> tuple[list[SessionChange], Lookups]:
+    """Check every record and work out its change; problems go into `result`."""
+    errors: dict[int, list[Problem]] = defaultdict(list)
+    ignored: dict[str, list[str]] = defaultdict(list)
+    unknown: dict[str, list[str]] = defaultdict(list)
+    changes: list[SessionChange] = []
+    first_location_of_key: dict[str, str] = {}
+
+    for ordinal, record in enumerate(records):
+        if not isinstance(record.data, dict):
+            errors[ordinal].append(
+                Problem(
+                    record.location,
+                    f"a session must be an object of fields, not {_describe(record.data)}",
+                )
+            )
+            continue
+        values = {}
+        for name, value in record.data.items():
+            if name not in KNOWN_FIELDS:
+                unknown[name].append(record.location)
+            elif name in NOT_YET_READ_FIELDS:
+                if value not in (None, "", [], {}):
+                    ignored[name].append(record.location)
+            elif value is not None:
+                try:
+                    values[name] = CLEANERS[name](value)
+                except InvalidValue as error:
+                    errors[ordinal].append(Problem(record.location, str(error), name))
+        for name in REQUIRED_FIELDS:
+            if record.data.get(name) is None:
+                errors[ordinal].append(Problem(record.location, "is required but missing", name))
+        key = values.get("key")
+        if key in first_location_of_key:
+            errors[ordinal].append(
+                Problem(
+                    record.location,
+                    f'"{key}" is also the key of {first_location_of_key[key]}',
+                    "key",
+                )
+            )
+        elif key:
+            first_location_of_key[key] = record.location
+        changes.append(SessionChange(ordinal, record.location, key, values))
+
+    # What the records point to is checked even where a field already failed, so that
+    # one run reports every problem.
+    lookups = _look_up(changes)
+    keys_in_file = set(first_location_of_key)
+    new_names = {"type": {}, "topic": {}, "venue": {}}
+    for change in changes:
+        errors[change.ordinal] += _resolve(
+            change, lookups, keys_in_file, new_names, complete=not errors[change.ordinal]
+        )
+    changes = [change for change in changes if not errors[change.ordinal]]
+    result.new_types = list(new_names["type"].values())
+    result.new_topics = list(new_names["topic"].values())
+    result.new_venues = [_venue_name(*place) for place in new_names["venue"].values()]
+
+    result.errors = [problem for ordinal in sorted(errors) for problem in errors[ordinal]]
+    result.warnings = [
+        Problem(_locations(where), "is not part of the import format; skipped", name)
+        for name, where in unknown.items()
+    ] + [
+        Problem(_locations(where), "is not read yet by the catalogue; ignored", name)
+        for name, where in ignored.items()
+    ]
+    return changes, lookups
+
+
+def _locations(locations: list[str]) -> str:
+    """ "line 3", or "4 records (line 3, line 5, ...)" for a warning that repeats."""
+    if len(locations) == 1:
+        return locations[0]
+    shown = ", ".join(locations[:5]) + (", ..." if len(locations) > 5 else "")
+    return f"{len(locations)} records ({shown})"
+
+
+def _venue_name(city: str, country: str) -> str:
+    return f"{city}, {country}" if country else city
+
+
+def _in_batches(values: Iterable, size: int = LOOKUP_BATCH):
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _look_up(changes: list[SessionChange]) -> Lookups:
+    keys = [change.key for change in changes if change.key]
+    Related = Session.related.through
+    Presents = Session.strategies.through
+    sessions, related_keys, strategy_ids = {}, defaultdict(set), defaultdict(set)
+    for batch in _in_batches(keys):
+        sessions.update((s.key, s) for s in Session.objects.filter(key__in=batch))
+        related_keys_rows = Related.objects.filter(from_session__key__in=batch).values_list(
+            "from_session__key", "to_session__key"
+        )
+        for key, related_key in related_keys_rows:
+            related_keys[key].add(related_key)
+        strategy_rows = Presents.objects.filter(session__key__in=batch).values_list(
+            "session__key", "strategy_id"
+        )
+        for key, strategy_id in strategy_rows:
+            strategy_ids[key].add(strategy_id)
+
+    keys_in_file = set(keys)
+    pointed_to = {key for change in changes for key in change.values.get("related", ())}
+    other_keys = set()
+    for batch in _in_batches(pointed_to - keys_in_file):
+        other_keys.update(Session.objects.filter(key__in=batch).values_list("key", flat=True))
+
+    slugs = {slug for change in changes for slug in change.values.get("strategies", ())}
+    strategies = {}
+    for batch in _in_batches(slugs):
+        strategies.update(Strategy.objects.filter(slug__in=batch).values_list("slug", "pk"))
+
+    return Lookups(
+        sessions=sessions,
+        related_keys=related_keys,
+        strategy_ids=strategy_ids,
+        other_keys=other_keys,
+        strategies=strategies,
+        types={t.name.casefold(): t for t in SessionType.objects.all()},
+        topics={t.name.casefold(): t for t in Topic.objects.all()},
+        venues={(v.city.casefold(), v.country.casefold()): v for v in Venue.objects.all()},
+    )
+
+
+def _resolve(
+    change: SessionChange,
+    lookups: Lookups,
+    keys_in_file: set[str],
+    new_names: dict[str, dict],
+    *,
+    complete: bool,
+) -> list[Problem]:
+    """Check what `change` points to and, when all its fields were valid (`complete`),
+    decide whether it creates, updates or leaves its session unchanged."""
+    problems = []
+    values = change.values
+    session = change.session = lookups.sessions.get(change.key)
+
+    if "topic" not in values and session is None:
+        values["topic"] = Topic.DEFAULT
+    if "status" not in values and session is None:
+        values["status"] = Session.Status.PUBLISHED
+
+    for name, existing in (("type", lookups.types), ("topic", lookups.topics)):
+        if name in values and values[name].casefold() not in existing:
+            # The first spelling in the file names a new type or topic.
+            values[name] = new_names[name].setdefault(values[name].casefold(), values[name])
+
+    city, country = values.get("venue", ("", ""))
+    place = (city.casefold(), country.casefold())
+    if "venue" in values and place not in lookups.venues:
+        if not country and place[0] != ONLINE.casefold():
+            problems.append(
+                Problem(
+                    change.location,
+                    f'"{city}" has no country: write "City, Country", or "{ONLINE}"',
+                    "venue",
+                )
+            )
+        else:
+            city, country = new_names["venue"].setdefault(
+                place, (ONLINE, "") if not country else (city, country)
+            )
+            values["venue"] = (city, country)
+
+    start = values.get("start_time", session and session.start_time)
+    end = values.get("end_time", session and session.end_time)
+    if end is not None and start is None:
+        problems.append(Problem(change.location, "is given without a start_time", "end_time"))
+    elif end is not None and end <= start:
+        problems.append(
+            Problem(
+                change.location,
+                f"{end:%H:%M} is not after the start_time {start:%H:%M}",
+                "end_time",
+            )
+        )
+
+    if "related" in values:
+        for key in values["related"]:
+            if key == change.key:
+                problems.append(
+                    Problem(change.location, "a session cannot be related to itself", "related")
+                )
+            elif key not in keys_in_file and key not in lookups.other_keys:
+                problems.append(
+                    Problem(
+                        change.location,
+                        f'no session has the key "{key}", in this file or the catalogue',
+                        "related",
+                    )
+                )
+        change.related_keys = values["related"]
+    if "strategies" in values:
+        for slug in values["strategies"]:
+            if slug not in lookups.strategies:
+                problems.append(
+                    Problem(change.location, f'no strategy has the slug "{slug}"', "strategies")
+                )
+        change.strategy_ids = [
+            lookups.strategies[slug] for slug in values["strategies"] if slug in lookups.strategies
+        ]
+    if problems or not complete:
+        return problems
+
+    if session is None:
+        change.outcome = CREATE
+        change.related_changed = bool(change.related_keys)
+        change.strategies_changed = bool(change.strategy_ids)
+        return []
+    change.related_changed = change.related_keys is not None and set(
+        change.related_keys
+    ) != lookups.related_keys.get(change.key, set())
+    change.strategies_changed = change.strategy_ids is not None and set(
+        change.strategy_ids
+    ) != lookups.strategy_ids.get(change.key, set())
+    if (
+        _fields_differ(session, values, lookups)
+        or change.related_changed
+        or change.strategies_changed
+    ):
+        change.outcome = UPDATE
+    return []
+
+
+def _fields_differ(session: Session, values: dict, lookups: Lookups) -> bool:
+    for name in PLAIN_FIELDS:
+        if name not in values:
+            continue
+        wanted = sanitise_html(values[name]) if name == "description" else values[name]
+        if getattr(session, name) != wanted:
+            return True
+    for name, existing in (("type", lookups.types), ("topic", lookups.topics)):
+        if name in values:
+            match = existing.get(values[name].casefold())
+            if match is None or match.pk != getattr(session, f"{name}_id"):
+                return True
+    city, country = values["venue"]
+    venue = lookups.venues.get((city.casefold(), country.casefold()))
+    return venue is None or venue.pk != session.venue_id
+
+
+def _write(
+    changes: list[SessionChange], lookups: Lookups, progress: ProgressCallback | None
+) -> None:
+    types = _NamedRows(SessionType, lookups.types, lambda name: {"name": name})
+    topics = _NamedRows(Topic, lookups.topics, lambda name: {"name": name})
+    venues = _NamedRows(
+        Venue, lookups.venues, lambda place: {"city": place[0], "country": place[1]}
+    )
+    pk_of_key = {key: session.pk for key, session in lookups.sessions.items()}
+    total = len(changes)
+
+    for done, change in enumerate(changes, start=1):
+        if change.outcome != UNCHANGED:
+            session = _save(change, types, topics, venues)
+            pk_of_key[change.key] = session.pk
+        if progress:
+            progress(done, total)
+
+    # Hand links may point forward in the file, so they are written once every session exists.
+    relinked = [change for change in changes if change.related_changed]
+    pk_of_key.update(
+        (key, pk)
+        for batch in _in_batches(lookups.other_keys)
+        for key, pk in Session.objects.filter(key__in=batch).values_list("key", "pk")
+    )
+    Related = Session.related.through
+    for batch in _in_batches(relinked):
+        Related.objects.filter(from_session__in=[pk_of_key[c.key] for c in batch]).delete()
+    Related.objects.bulk_create(
+        Related(from_session_id=pk_of_key[change.key], to_session_id=pk_of_key[key])
+        for change in relinked
+        for key in change.related_keys
+    )
+
+    Presents = Session.strategies.through
+    represented = [change for change in changes if change.strategies_changed]
+    for batch in _in_batches(represented):
+        Presents.objects.filter(session__in=[pk_of_key[c.key] for c in batch]).delete()
+    Presents.objects.bulk_create(
+        Presents(session_id=pk_of_key[change.key], strategy_id=strategy_id)
+        for change in represented
+        for strategy_id in change.strategy_ids
+    )
+
+
+def _save(change: SessionChange, types, topics, venues) -> Session:
+    values = change.values
+    session = change.session
+    if session is None:
+        session = Session(key=change.key, views=values.get("views", 0))
+    for name in PLAIN_FIELDS:
+        if name in values:
+            setattr(session, name, values[name])  # save() sanitises the description
+    if "type" in values:
+        session.type = types.get(values["type"])
+    if "topic" in values:
+        session.topic = topics.get(values["topic"])
+    session.venue = venues.get(values["venue"])
+
+    if change.outcome == CREATE:
+        session.save()
+    else:
+        # Only the fields the import sets: never `views`, which visitors keep counting.
+        given = [name for name in (*PLAIN_FIELDS, "type", "topic") if name in values]
+        session.save(update_fields=[*given, "venue", "updated_at", "published_at"])
+    return session
+
+
+class _NamedRows:
+    """Session types, topics or venues by casefolded name; a new one is created on first use."""
+
+    def __init__(self, model, existing: dict, fields_of: Callable[[object], dict]):
+        self.model = model
+        self.rows = dict(existing)
+        self.fields_of = fields_of
+
+    def get(self, name: str | tuple[str, str]):
+        folded = (
+            tuple(part.casefold() for part in name) if isinstance(name, tuple) else name.casefold()
+        )
+        if folded not in self.rows:
+            self.rows[folded] = self.model.objects.create(**self.fields_of(name))
+        return self.rows[folded]
