@@ -37,7 +37,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "igf_catalogue.apps.CatalogueAdminConfig",  # django.contrib.admin with our site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -113,6 +113,10 @@ else:
         "visitors": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "catalogue_visitor_cache",
+            # Past MAX_ENTRIES (300 by default) the database cache forgets a third
+            # of its keys, and those visitors would be counted again: leave room
+            # for every visitor of a busy half hour.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         },
     }
 

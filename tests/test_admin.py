@@ -1,0 +1,659 @@
+"""The editors' admin, used through the real admin views as an editor would use it."""
+
+import datetime
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
+from django.test import Client
+from django.urls import reverse
+
+from sessions.models import DailyViews, Session, SessionType, Topic, Venue
+from strategies.models import Enabler, Objective, Strategy
+from tests.factories import (
+    DailyViewsFactory,
+    EditorFactory,
+    EnablerFactory,
+    ObjectiveFactory,
+    SessionFactory,
+    SessionTypeFactory,
+    StrategyFactory,
+    TopicFactory,
+    VenueFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct horse battery staple"  # EditorFactory's
+MEXICO = "Mexico's National Digital Strategy"
+OBJECTIVES = [
+    "Government transformation",
+    "Digital economy",
+    "Quality education",
+    "Effective universal health",
+    "Public safety",
+]
+ENABLERS = [
+    "Connectivity",
+    "Digital skills and inclusion",
+    "Interoperability",
+    "Legal framework",
+    "Open data",
+]
+
+
+@pytest.fixture
+def editor():
+    return EditorFactory()
+
+
+@pytest.fixture
+def editor_client(editor):
+    client = Client()
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def mexico():
+    strategy = StrategyFactory(name=MEXICO, country="Mexico", year=2013)
+    for order, name in enumerate(OBJECTIVES):
+        ObjectiveFactory(strategy=strategy, name=name, order=order)
+    for order, name in enumerate(ENABLERS):
+        EnablerFactory(strategy=strategy, name=name, order=order)
+    return strategy
+
+
+def session_form(session=None, **changes) -> dict:
+    """The fields of the session add/change form, filled from `session` and `changes`."""
+    data = {
+        "title": "",
+        "slug": "",
+        "key": "",
+        "date": "",
+        "start_time": "",
+        "end_time": "",
+        "venue": "",
+        "type": "",
+        "topic": "",
+        "description": "",
+        "strategies": [],
+        "objectives": [],
+        "enablers": [],
+        "url": "",
+        "related": [],
+        "status": Session.Status.DRAFT,
+        "views": "",
+        "_save": "Save",
+    }
+    if session is not None:
+        data.update(
+            title=session.title,
+            slug=session.slug,
+            key=session.key,
+            date=session.date.isoformat(),
+            venue=session.venue_id,
+            type=session.type_id,
+            topic=session.topic_id,
+            description=session.description,
+            strategies=[s.pk for s in session.strategies.all()],
+            objectives=[o.pk for o in session.objectives.all()],
+            enablers=[e.pk for e in session.enablers.all()],
+            url=session.url,
+            related=[r.pk for r in session.related.all()],
+            status=session.status,
+            views=session.views,
+        )
+    data.update(changes)
+    return data
+
+
+def new_session_form(**changes) -> dict:
+    venue = VenueFactory(city="João Pessoa", country="Brazil")
+    return session_form(
+        title="Mexico: The National Digital Strategy and the MSH model",
+        key="igf2015-mexico-msh",
+        date="2015-11-12",
+        venue=venue.pk,
+        type=SessionTypeFactory(name="Workshop").pk,
+        topic=TopicFactory(name="Other").pk,
+        **changes,
+    )
+
+
+def run_action(client, action: str, sessions) -> object:
+    return client.post(
+        reverse("admin:catalogue_session_changelist"),
+        {
+            "action": action,
+            "select_across": "0",
+            "index": "0",
+            "_selected_action": [session.pk for session in sessions],
+        },
+        follow=True,
+    )
+
+
+# The editor's whole round: log in, add a session, publish it, see it on the site.
+
+
+def test_editor_adds_and_publishes_a_session_that_appears_on_the_site(editor, mexico):
+    main_session = SessionFactory(title="Main Session 2007", views=1127)
+    best_practice = SessionFactory(title="Best Practice Forum 2007", views=852)
+    client = Client()
+
+    response = client.post(
+        reverse("admin:login"),
+        {"username": editor.username, "password": PASSWORD, "next": "/admin/"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+
+    add_page = client.get(reverse("admin:catalogue_session_add"))
+    assert add_page.status_code == 200
+    objectives = list(mexico.objectives.all()[:2])
+    enablers = list(mexico.enablers.all()[:1])
+    response = client.post(
+        reverse("admin:catalogue_session_add"),
+        new_session_form(
+            description="<p>Mexico's National Digital Strategy and its 5 objectives.</p>",
+            strategies=[mexico.pk],
+            objectives=[o.pk for o in objectives],
+            enablers=[e.pk for e in enablers],
+            related=[main_session.pk, best_practice.pk],
+        ),
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    session = Session.objects.get(key="igf2015-mexico-msh")
+    assert session.slug == "mexico-the-national-digital-strategy-and-the-msh-model"
+    assert session.status == Session.Status.DRAFT
+    assert list(session.strategies.all()) == [mexico]
+    assert set(session.objectives.all()) == set(objectives)
+    assert set(session.enablers.all()) == set(enablers)
+    assert set(session.related.all()) == {main_session, best_practice}
+
+    response = run_action(client, "publish", [session])
+    assert "Published 1 session." in response.content.decode()
+
+    page = Client().get(session.get_absolute_url())
+    assert page.status_code == 200
+    assert "Mexico: The National Digital Strategy and the MSH model" in page.content.decode()
+
+
+# Who may do what.
+
+
+@pytest.mark.parametrize(
+    "url", ["/admin/auth/user/", "/admin/auth/group/", "/admin/auth/user/add/"]
+)
+def test_editor_is_refused_the_accounts_admin(editor_client, url):
+    assert editor_client.get(url).status_code == 403
+
+
+def test_editor_has_no_rights_on_accounts(editor):
+    assert editor.is_staff and not editor.is_superuser
+    for permission in ["add_user", "change_user", "view_user", "add_group", "change_permission"]:
+        assert not editor.has_perm(f"auth.{permission}")
+    assert editor.has_perm("catalogue.add_session")
+
+
+def test_anonymous_visitor_is_sent_to_the_login_page():
+    response = Client().get("/admin/catalogue/session/")
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/login/?next=/admin/catalogue/session/"
+
+
+def test_editors_group_has_every_catalogue_permission_and_nothing_else():
+    expected = {
+        (model._meta.app_label, f"{action}_{model._meta.model_name}")
+        for app_label in ["catalogue", "strategies"]
+        for model in apps.get_app_config(app_label).get_models()
+        for action in ["add", "change", "delete", "view"]
+    }
+    editors = Group.objects.get(name="Editors")
+    granted = set(editors.permissions.values_list("content_type__app_label", "codename"))
+    assert granted == expected
+    assert not Permission.objects.filter(group=editors, content_type__app_label="auth").exists()
+
+
+def test_admin_site_has_the_catalogue_titles(editor_client):
+    page = editor_client.get("/admin/").content.decode()
+    assert "IGF Session Catalogue administration" in page
+    assert '<a href="/">View site</a>' in page
+
+
+# Publishing.
+
+
+def test_publish_action_publishes_drafts_and_keeps_first_publication_date(editor_client):
+    first_published = datetime.datetime(2015, 11, 12, 9, 0, tzinfo=datetime.UTC)
+    drafts = SessionFactory.create_batch(2, status=Session.Status.DRAFT)
+    republished = SessionFactory(status=Session.Status.DRAFT)
+    Session.objects.filter(pk=republished.pk).update(published_at=first_published)
+    untouched = SessionFactory(status=Session.Status.DRAFT)
+
+    response = run_action(editor_client, "publish", [*drafts, republished])
+
+    assert "Published 3 sessions." in response.content.decode()
+    for session in [*drafts, republished]:
+        session.refresh_from_db()
+        assert session.status == Session.Status.PUBLISHED
+        assert session.published_at is not None
+    assert republished.published_at == first_published
+    untouched.refresh_from_db()
+    assert untouched.status == Session.Status.DRAFT
+
+
+def test_unpublish_action_turns_sessions_back_into_drafts(editor_client):
+    published = SessionFactory.create_batch(2)
+    untouched = SessionFactory()
+
+    response = run_action(editor_client, "unpublish", published)
+
+    assert "Unpublished 2 sessions; they are drafts again." in response.content.decode()
+    assert set(Session.objects.filter(status=Session.Status.DRAFT)) == set(published)
+    untouched.refresh_from_db()
+    assert untouched.status == Session.Status.PUBLISHED
+
+
+# The session form.
+
+
+def test_view_count_cannot_be_changed_through_the_admin(editor_client):
+    session = SessionFactory(views=1127)
+    url = reverse("admin:catalogue_session_change", args=[session.pk])
+
+    response = editor_client.post(url, session_form(session, views=5, title="Retitled"))
+
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.title == "Retitled"
+    assert session.views == 1127
+
+
+def test_key_is_editable(editor_client):
+    session = SessionFactory(key="old-key")
+    url = reverse("admin:catalogue_session_change", args=[session.pk])
+
+    editor_client.post(url, session_form(session, key="igf2015-ws-42"))
+
+    session.refresh_from_db()
+    assert session.key == "igf2015-ws-42"
+
+
+def test_objectives_and_enablers_must_belong_to_the_selected_strategies(editor_client, mexico):
+    other = StrategyFactory(name="Another Strategy")
+    stray_objective = ObjectiveFactory(strategy=other, name="Digital economy")
+    stray_enabler = EnablerFactory(strategy=other, name="Open data")
+
+    response = editor_client.post(
+        reverse("admin:catalogue_session_add"),
+        new_session_form(
+            strategies=[mexico.pk],
+            objectives=[mexico.objectives.first().pk, stray_objective.pk],
+            enablers=[stray_enabler.pk],
+        ),
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "Digital economy — Another Strategy" in errors["objectives"][0]
+    assert "Open data — Another Strategy" in errors["enablers"][0]
+    assert not Session.objects.filter(key="igf2015-mexico-msh").exists()
+
+
+def test_session_cannot_be_related_to_itself(editor_client):
+    session = SessionFactory()
+    url = reverse("admin:catalogue_session_change", args=[session.pk])
+
+    response = editor_client.post(url, session_form(session, related=[session.pk]))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["related"] == [
+        "A session cannot be related to itself."
+    ]
+
+
+def test_selected_objectives_are_labelled_with_their_strategy(editor_client, mexico):
+    session = SessionFactory(strategies=[mexico])
+    session.objectives.set(mexico.objectives.filter(name="Digital economy"))
+
+    page = editor_client.get(reverse("admin:catalogue_session_change", args=[session.pk]))
+
+    assert "Digital economy — Mexico&#x27;s National Digital Strategy" in page.content.decode()
+
+
+def test_hostile_description_is_sanitised_when_saved(editor_client):
+    hostile = (
+        "<h2>Outcomes</h2><script>alert(1)</script><style>body{display:none}</style>"
+        '<p onclick="alert(2)">Pasted <em>from</em> a word processor</p>'
+        '<img src="x" onerror="alert(3)">'
+        '<a href="javascript:alert(4)">bad link</a> <a href="https://www.intgovforum.org/">IGF</a>'
+        "<ul><li>one</li><li>two</li></ul>"
+        "<table><tr><td>cell</td></tr></table>"
+    )
+
+    response = editor_client.post(
+        reverse("admin:catalogue_session_add"), new_session_form(description=hostile)
+    )
+
+    assert response.status_code == 302
+    description = Session.objects.get(key="igf2015-mexico-msh").description
+    for dangerous in ["<script", "alert(", "<style", "onclick", "onerror", "javascript:"]:
+        assert dangerous not in description
+    for kept in ["<h2>Outcomes</h2>", "<em>from</em>", "<li>two</li>", "<td>cell</td>"]:
+        assert kept in description
+    assert '<a href="https://www.intgovforum.org/"' in description
+    assert "<ul>" in description and "<table>" in description
+
+
+def test_change_page_links_to_the_session_on_the_site(editor_client):
+    session = SessionFactory(status=Session.Status.DRAFT)
+
+    page = editor_client.get(reverse("admin:catalogue_session_change", args=[session.pk]))
+
+    assert f'href="{session.get_absolute_url()}"' in page.content.decode()
+
+
+def test_editor_can_view_a_draft_on_the_site(editor_client):
+    session = SessionFactory(title="A draft under review", status=Session.Status.DRAFT)
+
+    page = editor_client.get(session.get_absolute_url())
+
+    assert page.status_code == 200
+    assert "A draft under review" in page.content.decode()
+    assert Client().get(session.get_absolute_url()).status_code == 404
+
+
+# Strategies, objectives and enablers.
+
+
+def test_strategy_admin_edits_objectives_and_enablers_inline_in_order(editor_client):
+    def inline(prefix, names_by_order):
+        data = {
+            f"{prefix}-TOTAL_FORMS": str(len(names_by_order)),
+            f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "1000",
+        }
+        for index, (order, name) in enumerate(names_by_order):
+            data |= {
+                f"{prefix}-{index}-order": str(order),
+                f"{prefix}-{index}-name": name,
+                f"{prefix}-{index}-description": "",
+                f"{prefix}-{index}-id": "",
+                f"{prefix}-{index}-strategy": "",
+            }
+        return data
+
+    response = editor_client.post(
+        reverse("admin:strategies_strategy_add"),
+        {
+            "name": MEXICO,
+            "slug": "",
+            "country": "Mexico",
+            "year": "2013",
+            "owner": "Office of the President",
+            "link": "",
+            "description": "",
+            # Entered out of order on purpose: `order` decides.
+            **inline("objectives", [(2, "Quality education"), (1, "Digital economy")]),
+            **inline("enablers", [(1, "Connectivity")]),
+            "_save": "Save",
+        },
+    )
+
+    assert response.status_code == 302
+    strategy = Strategy.objects.get(name=MEXICO)
+    assert strategy.slug == "mexicos-national-digital-strategy"
+    assert [o.name for o in strategy.objectives.all()] == ["Digital economy", "Quality education"]
+    assert [e.name for e in strategy.enablers.all()] == ["Connectivity"]
+
+    page = editor_client.get(reverse("admin:strategies_strategy_change", args=[strategy.pk]))
+    content = page.content.decode()
+    assert content.index('value="Digital economy"') < content.index('value="Quality education"')
+
+
+def test_objective_autocomplete_labels_results_with_their_strategy(editor_client, mexico):
+    other = StrategyFactory(name="Another Strategy")
+    ObjectiveFactory(strategy=other, name="Digital economy")
+
+    response = editor_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "catalogue",
+            "model_name": "session",
+            "field_name": "objectives",
+            "term": "digital econ",
+        },
+    )
+
+    assert response.status_code == 200
+    labels = {result["text"] for result in response.json()["results"]}
+    assert labels == {
+        "Digital economy — Another Strategy",
+        "Digital economy — Mexico's National Digital Strategy",
+    }
+
+
+def test_enabler_autocomplete_searches_strategy_names(editor_client, mexico):
+    response = editor_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "catalogue",
+            "model_name": "session",
+            "field_name": "enablers",
+            "term": "mex",
+        },
+    )
+
+    labels = [result["text"] for result in response.json()["results"]]
+    assert labels == [f"{name} — {MEXICO}" for name in ENABLERS]
+
+
+def test_related_session_autocomplete_tells_repeated_titles_apart(editor_client):
+    rio = VenueFactory(city="Rio de Janeiro", country="Brazil")
+    SessionFactory(title="Opening Ceremony", date=datetime.date(2007, 11, 12), venue=rio)
+    SessionFactory(title="Opening Ceremony", date=datetime.date(2015, 11, 10))
+    SessionFactory(title="Main Session on Access")
+
+    response = editor_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "catalogue",
+            "model_name": "session",
+            "field_name": "related",
+            "term": "open",
+        },
+    )
+
+    assert [result["text"] for result in response.json()["results"]] == [
+        "Opening Ceremony (10 November 2015, João Pessoa)",
+        "Opening Ceremony (12 November 2007, Rio de Janeiro)",
+    ]
+
+
+def test_selected_related_sessions_are_labelled_with_date_and_city(editor_client):
+    rio = VenueFactory(city="Rio de Janeiro", country="Brazil")
+    main_session = SessionFactory(title="Main Session", date=datetime.date(2007, 11, 12), venue=rio)
+    session = SessionFactory(related=[main_session])
+
+    page = editor_client.get(reverse("admin:catalogue_session_change", args=[session.pk]))
+
+    assert "Main Session (12 November 2007, Rio de Janeiro)" in page.content.decode()
+
+
+def test_objectives_and_enablers_are_off_the_index_but_the_strategies_are_on(editor_client):
+    page = editor_client.get("/admin/").content.decode()
+    assert reverse("admin:strategies_strategy_changelist") in page
+    assert reverse("admin:strategies_objective_changelist") not in page
+    assert reverse("admin:strategies_enabler_changelist") not in page
+
+
+def test_daily_views_are_read_only(editor_client):
+    daily = DailyViewsFactory(views=7)
+
+    assert editor_client.get(reverse("admin:catalogue_dailyviews_changelist")).status_code == 200
+    assert editor_client.get(reverse("admin:catalogue_dailyviews_add")).status_code == 403
+    change_page = editor_client.get(reverse("admin:catalogue_dailyviews_change", args=[daily.pk]))
+    assert change_page.status_code == 200
+    assert 'name="views"' not in change_page.content.decode()
+
+
+# Query counts: the same whatever the size of the catalogue.
+
+
+@pytest.mark.parametrize(
+    "model", [Session, Venue, SessionType, Topic, DailyViews, Strategy, Objective, Enabler]
+)
+def test_editor_can_open_the_admin_pages_of_every_catalogue_model(editor_client, model):
+    make_catalogue(3)
+    opts = model._meta
+    pages = [
+        reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
+        reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist") + "?q=1",
+        reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_change", args=[model.objects.first().pk]
+        ),
+    ]
+    if model is not DailyViews:
+        pages.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+
+    for page in pages:
+        assert editor_client.get(page).status_code == 200, page
+
+
+def make_catalogue(session_count: int) -> list[Session]:
+    """`session_count` sessions spread over venues, types, topics, years and strategies.
+
+    Inserted in bulk: the query-count tests build 201 sessions many times over.
+    """
+    venues = [VenueFactory(city=f"City {n}") for n in range(3)]
+    types = [SessionTypeFactory(name=name) for name in ["Workshop", "Main Session", "Open Forum"]]
+    topics = [TopicFactory(name=name) for name in ["Other", "Cybersecurity and Trust"]]
+    strategies = [StrategyFactory() for _ in range(min(session_count, 5))]
+    for strategy in strategies:
+        ObjectiveFactory(strategy=strategy)
+        EnablerFactory(strategy=strategy)
+    sessions = Session.objects.bulk_create(
+        SessionFactory.build(
+            slug=f"catalogue-session-{n}",
+            date=datetime.date(2006 + n % 20, 11, 1 + n % 28),
+            venue=venues[n % len(venues)],
+            type=types[n % len(types)],
+            topic=topics[n % len(topics)],
+            status=Session.Status.PUBLISHED if n % 4 else Session.Status.DRAFT,
+            views=n,
+        )
+        for n in range(session_count)
+    )
+    Session.strategies.through.objects.bulk_create(
+        Session.strategies.through(session=session, strategy=strategies[n % len(strategies)])
+        for n, session in enumerate(sessions)
+    )
+    Session.related.through.objects.bulk_create(
+        Session.related.through(from_session=session, to_session=sessions[0])
+        for session in sessions[1:]
+    )
+    DailyViewsFactory(session=sessions[0])
+    return sessions
+
+
+@pytest.mark.parametrize("session_count", [1, 201])
+@pytest.mark.parametrize(
+    ("query_string", "queries"),
+    [
+        # session, user, 2 x permissions, 3 x filter choices, 2 x count, the page, then
+        # the date hierarchy: first and last date and the years, or the months of a year.
+        ("", 12),
+        ("?date__year=2015", 11),
+        ("?date__year=2015&date__month=11", 11),
+        ("?status__exact=published&type__id__exact={type}&q=session", 12),
+        ("?o=-7.2", 12),
+    ],
+)
+def test_session_changelist_query_count(
+    editor_client, django_assert_num_queries, session_count, query_string, queries
+):
+    sessions = make_catalogue(session_count)
+    url = reverse("admin:catalogue_session_changelist") + query_string.format(
+        type=sessions[0].type_id
+    )
+
+    with django_assert_num_queries(queries):
+        response = editor_client.get(url)
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("session_count", [1, 201])
+@pytest.mark.parametrize(
+    ("model", "queries"),
+    [
+        # session, user, 2 x permissions, 2 x count, the page; plus what each adds.
+        ("strategies_strategy", 8),  # the country filter's choices
+        ("strategies_objective", 7),
+        ("catalogue_venue", 7),
+        ("catalogue_sessiontype", 7),
+        ("catalogue_topic", 7),
+        ("catalogue_dailyviews", 9),  # the date hierarchy's years
+    ],
+)
+def test_other_changelists_query_count(
+    editor_client, django_assert_num_queries, session_count, model, queries
+):
+    make_catalogue(session_count)
+    url = reverse(f"admin:{model}_changelist")
+
+    with django_assert_num_queries(queries):
+        response = editor_client.get(url)
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("session_count", [1, 201])
+def test_session_change_page_query_count(editor_client, django_assert_num_queries, session_count):
+    sessions = make_catalogue(session_count)
+    strategy = sessions[0].strategies.get()
+    session = SessionFactory(strategies=[strategy], related=sessions[:3])
+    session.objectives.set(strategy.objectives.all())
+    session.enablers.add(EnablerFactory(strategy=strategy))
+    url = reverse("admin:catalogue_session_change", args=[session.pk])
+    editor_client.get(url)  # the content type is looked up once a process, then cached
+
+    with django_assert_num_queries(16):
+        response = editor_client.get(url)
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("session_count", [1, 201])
+@pytest.mark.parametrize(
+    "field_name", ["related", "strategies", "objectives", "enablers", "venue", "type", "topic"]
+)
+def test_autocomplete_query_count(
+    editor_client, django_assert_num_queries, session_count, field_name
+):
+    make_catalogue(session_count)
+    for _ in range(session_count // 10):
+        strategy = StrategyFactory()
+        ObjectiveFactory(strategy=strategy)
+        EnablerFactory(strategy=strategy)
+    url = reverse("admin:autocomplete") + (
+        f"?app_label=catalogue&model_name=session&field_name={field_name}&term="
+    )
+
+    # session, user, 2 x permissions, count, the page of 20 results.
+    with django_assert_num_queries(6):
+        response = editor_client.get(url)
+
+    assert response.json()["results"]
+
+
+def test_autocomplete_is_closed_to_anonymous_visitors():
+    response = Client().get(
+        reverse("admin:autocomplete"),
+        {"app_label": "catalogue", "model_name": "session", "field_name": "objectives"},
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
