@@ -86,6 +86,16 @@ class SessionFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             self.related.set(extracted)
 
+    @factory.post_generation
+    def objectives(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.objectives.set(extracted)
+
+    @factory.post_generation
+    def enablers(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.enablers.set(extracted)
+
 
 class DailyViewsFactory(factory.django.DjangoModelFactory):
     class Meta:

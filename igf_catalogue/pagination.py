@@ -1,0 +1,20 @@
+"""Paginating the public lists; both apps use it, so it sits below them."""
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+
+def paginate(request: HttpRequest, items: QuerySet, *, per_page: int | None = None) -> Page:
+    """The page of `items` that `?page=` asks for, never an error.
+
+    Anything not a page number ("abc", "1.5", "") gives the first page and a number
+    past the end the last. The page carries `elided_page_range` for its links.
+    """
+    paginator = Paginator(items, per_page or settings.CATALOGUE_SESSIONS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    page.elided_page_range = list(
+        paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    )
+    return page

@@ -1,0 +1,135 @@
+import datetime
+
+import pytest
+
+from sessions.models import Session
+from tests.factories import (
+    EnablerFactory,
+    ObjectiveFactory,
+    SessionFactory,
+    SessionTypeFactory,
+    StrategyFactory,
+    TopicFactory,
+    VenueFactory,
+)
+
+MEXICO_OBJECTIVES = [
+    "Government transformation",
+    "Digital economy",
+    "Quality education",
+    "Effective universal health",
+    "Public safety",
+]
+MEXICO_ENABLERS = [
+    "Connectivity",
+    "Digital skills and inclusion",
+    "Interoperability",
+    "Legal framework",
+    "Open data",
+]
+
+
+@pytest.fixture
+def joao_pessoa():
+    return VenueFactory(
+        city="João Pessoa",
+        country="Brazil",
+        meeting_number=10,
+        start_date=datetime.date(2015, 11, 10),
+        end_date=datetime.date(2015, 11, 13),
+    )
+
+
+@pytest.fixture
+def rio():
+    return VenueFactory(
+        city="Rio de Janeiro",
+        country="Brazil",
+        meeting_number=2,
+        start_date=datetime.date(2007, 11, 12),
+        end_date=datetime.date(2007, 11, 15),
+    )
+
+
+@pytest.fixture
+def mexico_strategy():
+    """Mexico's National Digital Strategy with its five objectives and five enablers."""
+    strategy = StrategyFactory(name="National Digital Strategy", country="Mexico", year=2013)
+    for order, name in enumerate(MEXICO_OBJECTIVES):
+        ObjectiveFactory(strategy=strategy, name=name, order=order)
+    for order, name in enumerate(MEXICO_ENABLERS):
+        EnablerFactory(strategy=strategy, name=name, order=order)
+    return strategy
+
+
+@pytest.fixture
+def seed_session(joao_pessoa, rio, mexico_strategy):
+    """The page the project grew from (DESIGN.md), with its two related Rio sessions."""
+    other = TopicFactory(name="Other")
+    main_session = SessionFactory(
+        title="Main Session on Access",
+        type=SessionTypeFactory(name="Main Session"),
+        topic=other,
+        venue=rio,
+        date=datetime.date(2007, 11, 12),
+        views=1127,
+    )
+    best_practice_forum = SessionFactory(
+        title="Best Practice Forum on Openness",
+        type=SessionTypeFactory(name="Best Practice Forum"),
+        topic=other,
+        venue=rio,
+        date=datetime.date(2007, 11, 12),
+        views=852,
+    )
+    return SessionFactory(
+        title="Mexico: The National Digital Strategy and the MSH model",
+        date=datetime.date(2015, 11, 12),
+        type=SessionTypeFactory(name="Workshop"),
+        topic=other,
+        venue=joao_pessoa,
+        description="<p>Mexico's National Digital Strategy, its 5 objectives and 5 enablers.</p>",
+        views=41,
+        strategies=[mexico_strategy],
+        objectives=mexico_strategy.objectives.filter(name="Digital economy"),
+        enablers=mexico_strategy.enablers.filter(name__in=["Connectivity", "Open data"]),
+        related=[best_practice_forum, main_session],
+    )
+
+
+@pytest.fixture
+def make_catalogue(mexico_strategy):
+    """make_catalogue(n): n published sessions over several venues, years, types and
+    topics, all presenting the Mexican strategy, plus a draft; returns the sessions."""
+
+    def make(session_count: int) -> list[Session]:
+        venues = [
+            VenueFactory(
+                city="Rio de Janeiro", country="Brazil", start_date=datetime.date(2007, 11, 12)
+            ),
+            VenueFactory(
+                city="João Pessoa", country="Brazil", start_date=datetime.date(2015, 11, 10)
+            ),
+        ]
+        types = [SessionTypeFactory(name="Workshop"), SessionTypeFactory(name="Open Forum")]
+        topics = [TopicFactory(name="Other"), TopicFactory(name="Cybersecurity and Trust")]
+        objectives = list(mexico_strategy.objectives.all())
+        sessions = []
+        for number in range(session_count):
+            venue = venues[number % 2]
+            sessions.append(
+                SessionFactory(
+                    title=f"Catalogue session {number:03d}",
+                    venue=venue,
+                    date=venue.start_date + datetime.timedelta(days=number % 3),
+                    type=types[number % 2],
+                    topic=topics[(number // 2) % 2],
+                    views=number,
+                    strategies=[mexico_strategy],
+                    objectives=objectives[: number % 3],
+                )
+            )
+        SessionFactory(title="A draft", status=Session.Status.DRAFT, venue=venues[0])
+        return sessions
+
+    return make
