@@ -3,11 +3,13 @@
 Both apps store descriptions, so this lives below them in the project package.
 """
 
+import re
+
 import nh3
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "div",
-    "dl", "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "li", "ol", "p", "pre",
+    "dl", "dt", "em", "h2", "h3", "h4", "h5", "h6", "hr", "i", "li", "ol", "p", "pre",
     "q", "s", "small", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot",
     "th", "thead", "tr", "u", "ul",
 }  # fmt: skip
@@ -19,6 +21,8 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+# The page's own title is its only <h1>; a pasted one becomes the next level down.
+TOP_LEVEL_HEADING = re.compile(r"<(/?)h1\b", re.IGNORECASE)
 
 
 def sanitise_html(html: str) -> str:
@@ -31,7 +35,7 @@ def sanitise_html(html: str) -> str:
     if not html:
         return ""
     return nh3.clean(
-        html,
+        TOP_LEVEL_HEADING.sub(r"<\1h2", html),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,

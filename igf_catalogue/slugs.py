@@ -1,7 +1,10 @@
 """Unique slugs for models whose slug is generated from a name or title."""
 
 from django.db import models
-from django.utils.text import slugify
+from slugify import slugify
+
+# "Mexico's" gives "mexicos", as Django's own slugify has it, not "mexico-s".
+APOSTROPHES = [("'", ""), ("\u2019", "")]
 
 
 def unique_slug(instance: models.Model, source: str, *, field: str = "slug") -> str:
@@ -10,7 +13,8 @@ def unique_slug(instance: models.Model, source: str, *, field: str = "slug") -> 
     Costs one query: every existing slug with the same stem is read at once.
     """
     max_length = instance._meta.get_field(field).max_length
-    stem = (slugify(source, allow_unicode=False) or "item")[: max_length - 8].strip("-")
+    # Transliterated to ASCII, so "Lillestrøm" gives "lillestrom", not "lillestrm".
+    stem = slugify(source, max_length=max_length - 8, replacements=APOSTROPHES) or "item"
     taken = set(
         type(instance)
         ._default_manager.filter(**{f"{field}__startswith": stem})
