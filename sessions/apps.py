@@ -9,7 +9,7 @@ def create_visitor_cache_table(**kwargs):
     from django.core.management import call_command
 
     if settings.CACHES["visitors"]["BACKEND"].endswith("DatabaseCache"):
-        call_command("createcachetable", database=kwargs.get("using", "default"))
+        call_command("createcachetable", database=kwargs.get("using", "default"), verbosity=0)
 
 
 class SessionsConfig(AppConfig):

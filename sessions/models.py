@@ -1,5 +1,6 @@
 import uuid
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
@@ -71,6 +72,51 @@ class Topic(NamedSlugged):
     DEFAULT = "Other"
 
 
+class Tag(NamedSlugged):
+    """A keyword editors attach to sessions ("IPv6", "Youth", "AI governance")."""
+
+    def get_absolute_url(self):
+        return reverse("sessions:tag", kwargs={"slug": self.slug})
+
+
+class Speaker(SlugFromMixin, models.Model):
+    """A person who organised, spoke at, moderated or reported on sessions."""
+
+    class StakeholderGroup(models.TextChoices):
+        GOVERNMENT = "government", "Government"
+        CIVIL_SOCIETY = "civil-society", "Civil Society"
+        PRIVATE_SECTOR = "private-sector", "Private Sector"
+        TECHNICAL_COMMUNITY = "technical-community", "Technical Community"
+        INTERGOVERNMENTAL = "intergovernmental", "Intergovernmental Organization"
+
+    class RegionalGroup(models.TextChoices):
+        # The United Nations regional groups.
+        AFRICAN = "african", "African"
+        ASIA_PACIFIC = "asia-pacific", "Asia-Pacific"
+        EASTERN_EUROPEAN = "eastern-european", "Eastern European"
+        GRULAC = "grulac", "GRULAC"
+        WEOG = "weog", "WEOG"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True, blank=True)
+    organisation = models.CharField(max_length=200, blank=True)
+    stakeholder_group = models.CharField(
+        max_length=30, choices=StakeholderGroup, blank=True, db_index=True
+    )
+    regional_group = models.CharField(max_length=30, choices=RegionalGroup, blank=True)
+    bio_link = models.URLField("biography link", max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["name"], name="speaker_name")]
+
+    def __str__(self):
+        return f"{self.name} ({self.organisation})" if self.organisation else self.name
+
+    def get_absolute_url(self):
+        return reverse("sessions:speaker", kwargs={"slug": self.slug})
+
+
 class SessionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Session.Status.PUBLISHED)
@@ -131,6 +177,10 @@ class Session(SlugFromMixin, models.Model):
         help_text="Sessions linked by hand; shown first among related sessions.",
     )
     strategies = models.ManyToManyField(Strategy, blank=True, related_name="sessions")
+    speakers = models.ManyToManyField(
+        Speaker, through="Participant", blank=True, related_name="sessions"
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="sessions")
     objectives = models.ManyToManyField(
         Objective,
         blank=True,
@@ -146,6 +196,10 @@ class Session(SlugFromMixin, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Title, tags and speakers, description and transcripts, weighted for full-text
+    # search on PostgreSQL and kept current by sessions.search. Its GIN index is made
+    # by a PostgreSQL-only migration; on SQLite the column stays empty.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = SessionQuerySet.as_manager()
 
@@ -194,3 +248,48 @@ class DailyViews(models.Model):
 
     def __str__(self):
         return f"{self.session_id} on {self.day}: {self.views}"
+
+
+class Participant(models.Model):
+    """A speaker's part in one session, in the order the programme lists them."""
+
+    class Role(models.TextChoices):
+        ORGANISER = "organiser", "Organiser"
+        SPEAKER = "speaker", "Speaker"
+        MODERATOR = "moderator", "Moderator"
+        RAPPORTEUR = "rapporteur", "Rapporteur"
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="participants")
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="participations")
+    role = models.CharField(max_length=20, choices=Role, default=Role.SPEAKER)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["session", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "speaker", "role"], name="unique_participant_role"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.speaker.name}, {self.get_role_display().lower()}"
+
+
+class Transcript(models.Model):
+    """What was said at a session, as text, in one language."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="transcripts")
+    language = models.CharField(
+        max_length=10, default="en", help_text="Language code, e.g. en, es, fr."
+    )
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["session", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "language"], name="unique_transcript")
+        ]
+
+    def __str__(self):
+        return f"Transcript ({self.language})"
