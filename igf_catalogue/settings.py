@@ -44,14 +44,21 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django.contrib.postgres",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from here rather than a CDN
+    "corsheaders",
     "strategies",
     "sessions.apps.SessionsConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Answers CORS preflights before anything else can (for /api/ only, see below).
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -59,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "igf_catalogue.api.ApiConditionalGetMiddleware",
 ]
 
 ROOT_URLCONF = "igf_catalogue.urls"
@@ -170,10 +178,58 @@ if not DEBUG:
 # Catalogue behaviour.
 CATALOGUE_RELATED_SESSIONS = int(os.environ.get("CATALOGUE_RELATED_SESSIONS", "3"))
 CATALOGUE_SESSIONS_PER_PAGE = 20
+# The most sessions a calendar (.ics) of a list holds: the first ones of the list.
+CATALOGUE_CALENDAR_MAX_EVENTS = 5000
 CATALOGUE_REPEAT_VIEW_WINDOW = 30 * 60  # seconds
 # Behind a proxy, the request header holding the client's address, as a META key
 # such as "HTTP_X_FORWARDED_FOR"; empty means REMOTE_ADDR.
 CATALOGUE_CLIENT_IP_HEADER = os.environ.get("CATALOGUE_CLIENT_IP_HEADER", "")
+
+# The read-only JSON API under /api/ (igf_catalogue/api_urls.py).
+# Requests an anonymous client may make per second, minute, hour or day; empty: no limit.
+CATALOGUE_API_ANON_RATE = os.environ.get("CATALOGUE_API_ANON_RATE", "120/minute") or None
+CATALOGUE_API_MAX_PAGE_SIZE = 100
+REST_FRAMEWORK = {
+    # Published data only, the same for everyone: no login, no cookie read, no writes.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["igf_catalogue.api.ReadOnly"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "igf_catalogue.api.CataloguePagination",
+    "PAGE_SIZE": CATALOGUE_SESSIONS_PER_PAGE,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Counted in the default cache, which every worker shares when REDIS_URL is set.
+    "DEFAULT_THROTTLE_CLASSES": ["igf_catalogue.api.AnonymousClientThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "IGF Session Catalogue API",
+    "DESCRIPTION": (
+        "Read-only, open data: the sessions of the Internet Governance Forum since 2006, "
+        "with their venues, session types, topics, strategies, speakers and tags. "
+        "Only published sessions appear. The sessions list takes the same filters and "
+        "sort as the site's session list. Lists are paginated (`page`, `page_size`). "
+        "Responses carry ETag and Last-Modified and answer conditional requests with 304. "
+        "Anonymous clients are rate-limited: past the limit the answer is 429 with "
+        "Retry-After."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "igf_catalogue.api.add_error_responses",
+    ],
+}
+# Any site may read the API from a browser: GETs only, never with credentials.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_HEADERS = ("accept", "accept-language", "if-modified-since", "if-none-match")
+CORS_EXPOSE_HEADERS = ("ETag", "Retry-After")
 
 LOGGING = {
     "version": 1,

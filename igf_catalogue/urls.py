@@ -1,13 +1,34 @@
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from sessions import views as session_views
+from sessions.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", session_views.home, name="home"),
     path("", include("sessions.urls")),
     path("strategies/", include("strategies.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("igf_catalogue.api_urls")),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain; charset=utf-8"),
+        name="robots",
+    ),
 ]
 
 handler404 = "igf_catalogue.errors.page_not_found"

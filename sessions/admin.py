@@ -1,7 +1,10 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Count, Value
 from django.db.models.functions import Coalesce
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.translation import ngettext
@@ -9,7 +12,18 @@ from django.utils.translation import ngettext
 from igf_catalogue.admin import URLS_ASSUME_HTTPS
 from strategies.admin import strategy_part_label
 
-from .models import DailyViews, Session, SessionType, Topic, Venue
+from .models import (
+    DailyViews,
+    Participant,
+    Session,
+    SessionType,
+    Speaker,
+    Tag,
+    Topic,
+    Transcript,
+    Venue,
+)
+from .people import merge_speakers
 
 
 def session_label(session: Session) -> str:
@@ -59,6 +73,141 @@ class NamedSluggedAdmin(SessionCountMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+@admin.register(Tag)
+class TagAdmin(NamedSluggedAdmin):
+    """Tags, each with its number of sessions; sessions pick them by autocomplete."""
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(admin.ModelAdmin):
+    list_display = [
+        "name", "organisation", "stakeholder_group", "regional_group", "session_count",
+    ]  # fmt: skip
+    list_filter = ["stakeholder_group", "regional_group"]
+    search_fields = ["name", "organisation"]
+    # A grouped query ignores Meta.ordering; the autocomplete pages and needs a stable order.
+    ordering = ["name", "pk"]
+    prepopulated_fields = {"slug": ["name"]}
+    formfield_overrides = URLS_ASSUME_HTTPS
+    fields = ["name", "slug", "organisation", "stakeholder_group", "regional_group", "bio_link"]
+    actions = ["merge"]
+
+    def get_queryset(self, request):
+        # Counted in the list's own query; a session where the speaker has two roles
+        # counts once.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(session_count=Count("participations__session", distinct=True))
+        )
+
+    @admin.display(description="sessions", ordering="session_count")
+    def session_count(self, speaker):
+        return speaker.session_count
+
+    def view_on_site(self, speaker):
+        return speaker.get_absolute_url()
+
+    @admin.action(description="Merge selected speakers", permissions=["change", "delete"])
+    def merge(self, request, queryset):
+        """Ask which record to keep, then merge the others into it."""
+        speakers = list(queryset.order_by("name", "pk"))
+        if len(speakers) < 2:
+            self.message_user(
+                request, "Select two or more records of the same person to merge.", messages.WARNING
+            )
+            return None
+        error = ""
+        if request.POST.get("confirm") == "yes":
+            keep = next((s for s in speakers if str(s.pk) == request.POST.get("keep")), None)
+            if keep is not None:
+                duplicates = [speaker for speaker in speakers if speaker != keep]
+                names = "; ".join(str(speaker) for speaker in duplicates)
+                merge_speakers(keep=keep, duplicates=duplicates)
+                self.log_change(request, keep, f"Merged into this speaker: {names}.")
+                self.message_user(
+                    request,
+                    ngettext(
+                        "Merged %(count)d record into %(keep)s.",
+                        "Merged %(count)d records into %(keep)s.",
+                        len(duplicates),
+                    )
+                    % {"count": len(duplicates), "keep": keep},
+                    messages.SUCCESS,
+                )
+                return None
+            error = "Choose the record to keep."
+        return TemplateResponse(
+            request,
+            "admin/catalogue/speaker/merge_speakers.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Merge speakers",
+                "subtitle": None,
+                "opts": self.model._meta,
+                "speakers": speakers,
+                "error": error,
+                "action": "merge",
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+class PreloadedAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete that labels its selected object from one already read, if given.
+
+    The stock widget reads its selected object with a query of its own, which in an
+    inline is one query per row.
+    """
+
+    preloaded = None
+
+    def optgroups(self, name, value, attr=None):
+        chosen = self.preloaded
+        selected = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        if chosen is None or selected != {str(chosen.pk)}:
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        label = self.choices.field.label_from_instance(chosen)
+        options.append(self.create_option(name, chosen.pk, label, selected, len(options)))
+        return [(None, options, 0)]
+
+
+class ParticipantForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # The wrapper adding the "+" and edit links holds the autocomplete itself.
+            widget = self.fields["speaker"].widget
+            getattr(widget, "widget", widget).preloaded = self.instance.speaker
+
+
+class ParticipantInline(admin.TabularInline):
+    model = Participant
+    form = ParticipantForm
+    fields = ["speaker", "role", "order"]
+    autocomplete_fields = ["speaker"]
+    extra = 1
+    verbose_name = "participant"
+    verbose_name_plural = "participants (organisers, speakers, moderators, rapporteurs)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("speaker")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "speaker":
+            kwargs["widget"] = PreloadedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class TranscriptInline(admin.StackedInline):
+    model = Transcript
+    fields = ["language", "text"]
+    extra = 0
+
+
 class SessionAdminForm(forms.ModelForm):
     """The session form's checks across fields; SessionAdmin builds the fields themselves."""
 
@@ -98,7 +247,7 @@ class SessionAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     search_fields = ["title", "description"]
     autocomplete_fields = [
-        "venue", "type", "topic", "related", "strategies", "objectives", "enablers",
+        "venue", "type", "topic", "tags", "related", "strategies", "objectives", "enablers",
     ]  # fmt: skip
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["views", "published_at", "created_at", "updated_at"]
@@ -106,7 +255,7 @@ class SessionAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "key"]}),
         ("When and where", {"fields": ["date", ("start_time", "end_time"), "venue"]}),
-        ("What", {"fields": ["type", "topic", "description"]}),
+        ("What", {"fields": ["type", "topic", "tags", "description"]}),
         (
             "Strategies",
             {
@@ -120,6 +269,7 @@ class SessionAdmin(admin.ModelAdmin):
             {"fields": ["status", "published_at", "views", "created_at", "updated_at"]},
         ),
     ]
+    inlines = [ParticipantInline, TranscriptInline]
     actions = ["publish", "unpublish"]
 
     def get_queryset(self, request):

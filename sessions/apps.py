@@ -19,4 +19,7 @@ class SessionsConfig(AppConfig):
     verbose_name = "Sessions"
 
     def ready(self):
+        from . import search
+
         post_migrate.connect(create_visitor_cache_table, sender=self)
+        search.connect_signals()

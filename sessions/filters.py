@@ -1,4 +1,5 @@
-"""Filtering and sorting the session list: /sessions/?year=&venue=&type=&topic=&strategy=&q=&sort=
+"""Filtering and sorting the session list:
+/sessions/?year=&venue=&type=&topic=&strategy=&speaker=&stakeholder=&tag=&q=&sort=
 
 Every filter lives in the query string, so any view of the list can be bookmarked
 and shared. A value that is not valid (an unknown slug, a year without sessions, a
@@ -13,15 +14,19 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import slug_re
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import QueryDict
+from django.utils.http import urlencode
 
 from strategies.models import Strategy
 
-from .models import Session, SessionType, Topic, Venue
+from .models import Session, SessionType, Speaker, Tag, Topic, Venue
+from .search import search_sessions
 from .selectors import years_with_sessions
 
-FILTER_PARAMETERS = ("year", "venue", "type", "topic", "strategy", "q")
+FILTER_PARAMETERS = (
+    "year", "venue", "type", "topic", "strategy", "speaker", "stakeholder", "tag", "q",
+)  # fmt: skip
 # How each filter in use is named on its chip.
 CHIP_LABELS = {
     "year": "Year",
@@ -29,6 +34,9 @@ CHIP_LABELS = {
     "type": "Type",
     "topic": "Topic",
     "strategy": "Strategy",
+    "speaker": "Speaker",
+    "stakeholder": "Stakeholder",
+    "tag": "Tag",
     "q": "Search",
 }
 SORT_ORDERS = {
@@ -45,6 +53,11 @@ SORT_CHOICES = [
     ("title", "Title, A to Z"),
 ]
 DEFAULT_SORT = "-date"
+# Offered, and the default, when the list is searched: best match first; among equally
+# good matches the most viewed, then the newest.
+RELEVANCE = "relevance"
+RELEVANCE_CHOICE = (RELEVANCE, "Relevance")
+RELEVANCE_ORDER = ("-search_rank", "-views", "-date", "-pk")
 MAX_SEARCH_LENGTH = 200
 LONGEST_SLUG = 320  # Session.slug; the other models' slugs are shorter
 
@@ -135,8 +148,25 @@ class SessionFilter(django_filters.FilterSet):
     strategy = SlugFilter(
         label="Strategy", noun="strategy", queryset=Strategy.objects.all(), method="presenting"
     )
+    # Reached from a speaker's page and shown as a chip: a list of every speaker ever
+    # would be too long to choose from, so the form only carries it along.
+    speaker = SlugFilter(
+        label="Speaker",
+        noun="speaker",
+        queryset=Speaker.objects.all(),
+        method="featuring",
+        widget=forms.HiddenInput,
+    )
+    stakeholder = django_filters.ChoiceFilter(
+        label="Stakeholder group",
+        choices=Speaker.StakeholderGroup.choices,
+        empty_label="Any stakeholder group",
+        method="with_stakeholder",
+        error_messages={"invalid_choice": "That is not a stakeholder group."},
+    )
+    tag = SlugFilter(label="Tag", noun="tag", queryset=Tag.objects.all(), method="tagged")
     q = django_filters.CharFilter(
-        label="Search titles and descriptions",
+        label="Search titles, descriptions, speakers, tags and transcripts",
         method="search",
         max_length=MAX_SEARCH_LENGTH,
         widget=forms.SearchInput,
@@ -152,10 +182,6 @@ class SessionFilter(django_filters.FilterSet):
         error_messages={"invalid_choice": "That is not a sort order, so the newest come first."},
     )
 
-    # For the template's sort links.
-    sort_choices = SORT_CHOICES
-    default_sort = DEFAULT_SORT
-
     class Meta:
         model = Session
         fields = []
@@ -165,18 +191,59 @@ class SessionFilter(django_filters.FilterSet):
         # Read once: the field checks a value against its choices and then renders them.
         years = [str(year) for year in reversed(years_with_sessions())]
         self.filters["year"].extra["choices"] = [(year, year) for year in years]
+        if self.is_searching:
+            self.filters["sort"].extra["choices"] = self.sort_choices
+        # A filter builds its form field once and keeps it, and `self.filters` are copies
+        # of the class's: had anything built the class's field (the API schema reads it),
+        # the copy would keep the old choices. Build these two afresh from `extra`.
+        for name in ("year", "sort"):
+            vars(self.filters[name]).pop("_field", None)
+
+    @property
+    def is_searching(self) -> bool:
+        """Whether the query asks for a search (valid or not)."""
+        return bool(self.data.get("q", "").strip())
+
+    @property
+    def search_text(self) -> str:
+        """The search that applies, "" when none does."""
+        return (self.valid_values.get("q") or "").strip()
+
+    @property
+    def sort_choices(self) -> list[tuple[str, str]]:
+        """For the template's sort links: with "Relevance" first when searching."""
+        return [RELEVANCE_CHOICE, *SORT_CHOICES] if self.is_searching else SORT_CHOICES
+
+    @property
+    def default_sort(self) -> str:
+        return RELEVANCE if self.is_searching else DEFAULT_SORT
 
     def presenting(self, queryset: QuerySet[Session], name: str, value: Strategy):
         return queryset.presenting(value)
 
+    def featuring(self, queryset: QuerySet[Session], name: str, value: Speaker):
+        return queryset.featuring(value)
+
+    def with_stakeholder(self, queryset: QuerySet[Session], name: str, value: str):
+        return queryset.with_stakeholder(value)
+
+    def tagged(self, queryset: QuerySet[Session], name: str, value: Tag):
+        return queryset.tagged(value)
+
     def search(self, queryset: QuerySet[Session], name: str, value: str):
-        return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
+        return search_sessions(queryset, value) if value.strip() else queryset
 
     def keep_order(self, queryset: QuerySet[Session], name: str, value: str):
         return queryset
 
     def filter_queryset(self, queryset: QuerySet[Session]) -> QuerySet[Session]:
-        return super().filter_queryset(queryset).order_by(*SORT_ORDERS[self.sort_order])
+        queryset = super().filter_queryset(queryset)
+        if self.sort_order != RELEVANCE:
+            return queryset.order_by(*SORT_ORDERS[self.sort_order])
+        # Without a rank (SQLite, or a search that did not apply) relevance is by date.
+        if "search_rank" in queryset.query.annotations:
+            return queryset.order_by(*RELEVANCE_ORDER)
+        return queryset.order_by(*SORT_ORDERS[DEFAULT_SORT])
 
     @property
     def valid_values(self) -> dict:
@@ -187,7 +254,9 @@ class SessionFilter(django_filters.FilterSet):
     @property
     def sort_order(self) -> str:
         value = self.valid_values.get("sort")
-        return value if value in SORT_ORDERS else DEFAULT_SORT
+        if value in SORT_ORDERS or value == RELEVANCE and self.is_searching:
+            return value
+        return self.default_sort
 
     @cached_property
     def active_filters(self) -> list[ActiveFilter]:
@@ -201,11 +270,28 @@ class SessionFilter(django_filters.FilterSet):
                 ActiveFilter(
                     name=name,
                     label=CHIP_LABELS[name],
-                    value=f"“{value}”" if name == "q" else str(value),
-                    remove_query=query_without(self.data, name),
+                    value=_chip_value(name, value),
+                    remove_query=self.query_without(name),
                 )
             )
         return active
+
+    def query_without(self, *names: str) -> str:
+        """The query without `names`; without the search, its relevance order goes too."""
+        if "q" in names and self.data.get("sort") == RELEVANCE:
+            names = (*names, "sort")
+        return query_without(self.data, *names)
+
+    @cached_property
+    def filters_besides_search(self) -> list[ActiveFilter]:
+        return [active for active in self.active_filters if active.name != "q"]
+
+    @cached_property
+    def search_everywhere_query(self) -> str:
+        """The search alone, without the other filters ("" when not searching)."""
+        if not self.search_text:
+            return ""
+        return f"?{urlencode({'q': self.search_text})}"
 
     @cached_property
     def ignored_parameters(self) -> list[IgnoredParameter]:
@@ -219,3 +305,12 @@ class SessionFilter(django_filters.FilterSet):
             )
             for name, errors in self.form.errors.items()
         ]
+
+
+def _chip_value(name: str, value: object) -> str:
+    """How a filter's value reads on its chip: a search in quotes, a group by its label."""
+    if name == "q":
+        return f"“{value}”"
+    if name == "stakeholder":
+        return Speaker.StakeholderGroup(value).label
+    return str(value)

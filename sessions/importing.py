@@ -10,10 +10,15 @@ Two steps, each usable alone:
   an `ImportResult`: the errors, the warnings and the created / updated / unchanged counts.
 
 Sessions are matched by `key`, so importing the same file twice changes nothing the
-second time. A field a record leaves out (or sets to null) keeps the session's current
-value on an update and takes its default on a create; a field that is given, even
-empty, sets it. In a CSV file every column of the header is given for every row. The
-`views` field only ever applies to a session the import creates.
+second time. Speakers are matched by name and organisation, tags by name, both
+whatever their case, so a second import creates neither again. A field a record
+leaves out (or sets to null) keeps the session's current value on an update and takes
+its default on a create; a field that is given, even empty, sets it: `speakers`,
+`tags` and `transcript` replace the session's participants, tags and English
+transcript. In a CSV file every column of the header is given for every row. The
+`views` field only ever applies to a session the import creates. An existing
+speaker's details are the editors' to keep: an import only fills in a stakeholder
+group the speaker lacks.
 """
 
 import csv
@@ -23,29 +28,32 @@ import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import models, transaction
 
 from igf_catalogue.html import sanitise_html
 from strategies.models import Strategy
 
-from .models import Session, SessionType, Topic, Venue
+from .models import Participant, Session, SessionType, Speaker, Tag, Topic, Transcript, Venue
+from .search import refresh_search_vectors
 
 REQUIRED_FIELDS = ("key", "title", "date", "type", "venue")
 OPTIONAL_FIELDS = (
     "start_time", "end_time", "topic", "description", "status", "views", "related",
-    "strategies", "url",
+    "strategies", "url", "speakers", "tags", "transcript",
 )  # fmt: skip
-# Accepted so that files made for later versions import today; reported as ignored.
-NOT_YET_READ_FIELDS = ("speakers", "tags", "transcript")
-KNOWN_FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS + NOT_YET_READ_FIELDS
+KNOWN_FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS
 LIST_FIELDS = ("related", "strategies", "speakers", "tags")
+# The fields of a speaker given as an object rather than a name.
+SPEAKER_FIELDS = ("name", "organisation", "stakeholder", "role")
 CSV_LIST_SEPARATOR = ";"
 ONLINE = "Online"
+# The language of a transcript given as text.
+TRANSCRIPT_LANGUAGE = "en"
 
 # Lengths of the model fields the values end up in.
 MAX_KEY = Session._meta.get_field("key").max_length
@@ -53,6 +61,9 @@ MAX_TITLE = Session._meta.get_field("title").max_length
 MAX_URL = Session._meta.get_field("url").max_length
 MAX_NAME = SessionType._meta.get_field("name").max_length
 MAX_PLACE = Venue._meta.get_field("city").max_length
+MAX_SPEAKER_NAME = Speaker._meta.get_field("name").max_length
+MAX_ORGANISATION = Speaker._meta.get_field("organisation").max_length
+MAX_TAG = Tag._meta.get_field("name").max_length
 MAX_VIEWS = 2_147_483_647  # PositiveIntegerField on every database Django supports
 
 # SQLite allows a limited number of parameters per query; look up keys in batches.
@@ -108,6 +119,10 @@ class ImportResult:
     new_types: list[str] = field(default_factory=list)
     new_topics: list[str] = field(default_factory=list)
     new_venues: list[str] = field(default_factory=list)
+    new_tags: list[str] = field(default_factory=list)
+    new_speakers: int = 0
+    # Existing speakers whose blank stakeholder group the file fills in.
+    completed_speakers: int = 0
 
     @property
     def ok(self) -> bool:
@@ -127,7 +142,20 @@ class ImportResult:
             ("venues", self.new_venues),
         )
         lines += [f"{verb} {label}: {', '.join(names)}." for label, names in new_names if names]
+        if self.new_tags:
+            lines.append(f"{verb} tags: {', '.join(self.new_tags)}.")
+        if self.new_speakers:
+            lines.append(f"{verb} {_count(self.new_speakers, 'speaker')}.")
+        if self.completed_speakers:
+            lines.append(
+                f"{'Would fill' if self.dry_run else 'Filled'} in the stakeholder group of "
+                f"{_count(self.completed_speakers, 'speaker')}."
+            )
         return "\n".join(lines)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 # Reading files
@@ -389,6 +417,76 @@ def _clean_url(value: object) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class SpeakerEntry:
+    """One participant as a record names them: who they are, and their role."""
+
+    name: str
+    organisation: str  # "" when the record gives none
+    stakeholder: str  # a Speaker.StakeholderGroup value, "" when the record gives none
+    role: str  # a Participant.Role value
+
+    @property
+    def identity(self) -> tuple[str, str]:
+        """What a speaker is matched by: name and organisation, whatever their case."""
+        return self.name.casefold(), self.organisation.casefold()
+
+
+def _choice(text: str, choices: type[models.TextChoices], what: str) -> str:
+    """The value of `choices` whose value or label is `text`, whatever its case."""
+    folded = text.casefold()
+    for value, label in choices.choices:
+        if folded in (value.casefold(), label.casefold()):
+            return value
+    raise InvalidValue(f'"{text}" is not {what}; use one of: {", ".join(choices.labels)}')
+
+
+def _speaker_entry(item: object) -> SpeakerEntry:
+    if isinstance(item, str):
+        item = {"name": item}
+    if not isinstance(item, dict):
+        raise InvalidValue(f"must be a name or an object with a name, not {_describe(item)}")
+
+    def given(name: str, max_length: int | None = None) -> str:
+        value = item.get(name)
+        return "" if value is None else _name(value, max_length=max_length)
+
+    name = given("name", MAX_SPEAKER_NAME)
+    if not name:
+        raise InvalidValue("has no name")
+    stakeholder, role = given("stakeholder"), given("role")
+    return SpeakerEntry(
+        name=name,
+        organisation=given("organisation", MAX_ORGANISATION),
+        stakeholder=stakeholder
+        and _choice(stakeholder, Speaker.StakeholderGroup, "a stakeholder group"),
+        role=_choice(role, Participant.Role, "a role") if role else Participant.Role.SPEAKER,
+    )
+
+
+def _clean_speakers(value: object) -> list[SpeakerEntry]:
+    """Participants in the programme's order, each once per role."""
+    if not isinstance(value, list):
+        raise InvalidValue(f"must be a list, not {_describe(value)}")
+    entries: dict[tuple, SpeakerEntry] = {}
+    for number, item in enumerate(value, start=1):
+        try:
+            entry = _speaker_entry(item)
+        except InvalidValue as error:
+            raise InvalidValue(f"speaker {number}: {error}") from None
+        entries.setdefault((entry.identity, entry.role), entry)
+    return list(entries.values())
+
+
+def _clean_tags(value: object) -> list[str]:
+    """Tag names without repeats whatever their case, the first spelling kept."""
+    names: dict[str, str] = {}
+    for item in _clean_list(value):
+        name = _name(item, max_length=MAX_TAG)
+        names.setdefault(name.casefold(), name)
+    return list(names.values())
+
+
 def _required(clean: Callable[[object], object]) -> Callable[[object], object]:
     def clean_required(value: object) -> object:
         if isinstance(value, str) and not value.strip():
@@ -413,6 +511,9 @@ CLEANERS: dict[str, Callable[[object], object]] = {
     "related": _clean_list,
     "strategies": _clean_list,
     "url": _clean_url,
+    "speakers": _clean_speakers,
+    "tags": _clean_tags,
+    "transcript": _text,
 }
 
 
@@ -439,6 +540,11 @@ class SessionChange:
     outcome: str = UNCHANGED
     related_changed: bool = False
     strategies_changed: bool = False
+    # (speaker identity, role) in order; None when the record leaves them alone.
+    participants: list[tuple[tuple[str, str], str]] | None = None
+    participants_changed: bool = False
+    tags_changed: bool = False
+    transcript_changed: bool = False
 
 
 @dataclass
@@ -453,6 +559,73 @@ class Lookups:
     types: dict[str, SessionType]  # casefolded name: type
     topics: dict[str, Topic]
     venues: dict[tuple[str, str], Venue]  # casefolded (city, country): venue
+    tags: dict[str, Tag]  # casefolded name: tag
+    tag_ids: dict[str, set[int]]  # key: the session's current tags
+    participants: dict[str, list[tuple[int, str, int]]]  # key: (speaker id, role, order)
+    transcripts: dict[str, str]  # key: the session's current transcript in TRANSCRIPT_LANGUAGE
+    speakers: "SpeakerDirectory"
+
+
+def _folded(name: str) -> str:
+    """A name as it is matched: spaces normalised, case folded."""
+    return " ".join(name.split()).casefold()
+
+
+class SpeakerDirectory:
+    """The speakers the records name: existing ones, and the ones the import creates.
+
+    A speaker is matched by name and organisation, whatever their case. A speaker named
+    without an organisation is the one of that name without an organisation if there
+    is one, else the only speaker of that name; a new one when there is none.
+    """
+
+    def __init__(self, existing: Iterable[Speaker]):
+        self.existing: dict[tuple[str, str], Speaker] = {}
+        self.by_name: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for speaker in existing:
+            identity = (_folded(speaker.name), _folded(speaker.organisation))
+            if identity not in self.existing:  # the oldest of duplicates an editor has not merged
+                self.existing[identity] = speaker
+                self.by_name[identity[0]].append(identity)
+        self.new: dict[tuple[str, str], SpeakerEntry] = {}
+        # Existing speakers without a stakeholder group, and the one the file gives them.
+        self.completions: dict[tuple[str, str], str] = {}
+
+    def add(self, entry: SpeakerEntry) -> tuple[str, str]:
+        """The speaker of `entry`'s name and organisation, new if there is none yet."""
+        identity = entry.identity
+        if identity in self.existing:
+            if entry.stakeholder and not self.existing[identity].stakeholder_group:
+                self.completions.setdefault(identity, entry.stakeholder)
+        elif identity not in self.new:
+            self.new[identity] = entry
+            self.by_name[identity[0]].append(identity)
+        elif entry.stakeholder and not self.new[identity].stakeholder:
+            self.new[identity] = replace(self.new[identity], stakeholder=entry.stakeholder)
+        return identity
+
+    def find(self, entry: SpeakerEntry) -> tuple[str, str]:
+        """The speaker `entry` names by name alone; `add` every organisation first."""
+        name = entry.identity[0]
+        candidates = self.by_name.get(name, [])
+        if (name, "") in candidates or not candidates:
+            return self.add(entry)
+        if len(candidates) > 1:
+            organisations = "; ".join(
+                self.organisation(identity) or "no organisation" for identity in candidates
+            )
+            raise InvalidValue(
+                f'"{entry.name}" is the name of several speakers ({organisations}); '
+                "give the organisation"
+            )
+        return self.add(replace(entry, organisation=self.organisation(candidates[0])))
+
+    def organisation(self, identity: tuple[str, str]) -> str:
+        speaker = self.existing.get(identity)
+        return speaker.organisation if speaker else self.new[identity].organisation
+
+    def is_new(self, identity: tuple[str, str]) -> bool:
+        return identity in self.new
 
 
 def import_sessions(
@@ -486,7 +659,6 @@ def import_sessions(
 def _plan(records: list[Record], result: ImportResult) -> tuple[list[SessionChange], Lookups]:
     """Check every record and work out its change; problems go into `result`."""
     errors: dict[int, list[Problem]] = defaultdict(list)
-    ignored: dict[str, list[str]] = defaultdict(list)
     unknown: dict[str, list[str]] = defaultdict(list)
     changes: list[SessionChange] = []
     first_location_of_key: dict[str, str] = {}
@@ -504,10 +676,13 @@ def _plan(records: list[Record], result: ImportResult) -> tuple[list[SessionChan
         for name, value in record.data.items():
             if name not in KNOWN_FIELDS:
                 unknown[name].append(record.location)
-            elif name in NOT_YET_READ_FIELDS:
-                if value not in (None, "", [], {}):
-                    ignored[name].append(record.location)
-            elif value is not None:
+                continue
+            if name == "speakers" and isinstance(value, list):
+                for item in value:
+                    for part in item if isinstance(item, dict) else ():
+                        if part not in SPEAKER_FIELDS:
+                            unknown[f"speakers.{part}"].append(record.location)
+            if value is not None:
                 try:
                     values[name] = CLEANERS[name](value)
                 except InvalidValue as error:
@@ -531,8 +706,10 @@ def _plan(records: list[Record], result: ImportResult) -> tuple[list[SessionChan
     # What the records point to is checked even where a field already failed, so that
     # one run reports every problem.
     lookups = _look_up(changes)
+    for change in changes:
+        errors[change.ordinal] += _resolve_speakers(change, lookups.speakers)
     keys_in_file = set(first_location_of_key)
-    new_names = {"type": {}, "topic": {}, "venue": {}}
+    new_names = {"type": {}, "topic": {}, "venue": {}, "tag": {}}
     for change in changes:
         errors[change.ordinal] += _resolve(
             change, lookups, keys_in_file, new_names, complete=not errors[change.ordinal]
@@ -541,16 +718,32 @@ def _plan(records: list[Record], result: ImportResult) -> tuple[list[SessionChan
     result.new_types = list(new_names["type"].values())
     result.new_topics = list(new_names["topic"].values())
     result.new_venues = [_venue_name(*place) for place in new_names["venue"].values()]
+    result.new_tags = list(new_names["tag"].values())
+    result.new_speakers = len(lookups.speakers.new)
+    result.completed_speakers = len(lookups.speakers.completions)
 
     result.errors = [problem for ordinal in sorted(errors) for problem in errors[ordinal]]
     result.warnings = [
         Problem(_locations(where), "is not part of the import format; skipped", name)
         for name, where in unknown.items()
-    ] + [
-        Problem(_locations(where), "is not read yet by the catalogue; ignored", name)
-        for name, where in ignored.items()
     ]
     return changes, lookups
+
+
+def _resolve_speakers(change: SessionChange, speakers: SpeakerDirectory) -> list[Problem]:
+    """Match `change`'s participants to speakers, once the directory holds every
+    (name, organisation) the file gives: a name alone may be any of them."""
+    entries = change.values.get("speakers")
+    if entries is None:
+        return []
+    try:
+        change.participants = [
+            (speakers.find(entry) if not entry.organisation else entry.identity, entry.role)
+            for entry in entries
+        ]
+    except InvalidValue as error:
+        return [Problem(change.location, str(error), "speakers")]
+    return []
 
 
 def _locations(locations: list[str]) -> str:
@@ -600,6 +793,38 @@ def _look_up(changes: list[SessionChange]) -> Lookups:
     for batch in _in_batches(slugs):
         strategies.update(Strategy.objects.filter(slug__in=batch).values_list("slug", "pk"))
 
+    tag_ids, participants, transcripts = defaultdict(set), defaultdict(list), {}
+    keys_with_transcripts = [c.key for c in changes if c.key and "transcript" in c.values]
+    for batch in _in_batches(keys):
+        Tagged = Session.tags.through
+        for key, tag_id in Tagged.objects.filter(session__key__in=batch).values_list(
+            "session__key", "tag_id"
+        ):
+            tag_ids[key].add(tag_id)
+        for key, *participant in (
+            Participant.objects.filter(session__key__in=batch)
+            .order_by("session", "order", "pk")
+            .values_list("session__key", "speaker_id", "role", "order")
+        ):
+            participants[key].append(tuple(participant))
+    for batch in _in_batches(keys_with_transcripts):
+        transcripts.update(
+            Transcript.objects.filter(
+                session__key__in=batch, language=TRANSCRIPT_LANGUAGE
+            ).values_list("session__key", "text")
+        )
+
+    # Every speaker is read, as types and venues are, to match names whatever their case
+    # (SQLite folds the case of ASCII letters only). Those the file names by
+    # organisation are added to the directory here, so a name alone can be any of them.
+    speakers = SpeakerDirectory(
+        Speaker.objects.only("name", "organisation", "stakeholder_group").order_by("pk")
+    )
+    for change in changes:
+        for entry in change.values.get("speakers", ()):
+            if entry.organisation:
+                speakers.add(entry)
+
     return Lookups(
         sessions=sessions,
         related_keys=related_keys,
@@ -609,6 +834,11 @@ def _look_up(changes: list[SessionChange]) -> Lookups:
         types={t.name.casefold(): t for t in SessionType.objects.all()},
         topics={t.name.casefold(): t for t in Topic.objects.all()},
         venues={(v.city.casefold(), v.country.casefold()): v for v in Venue.objects.all()},
+        tags={tag.name.casefold(): tag for tag in Tag.objects.all()},
+        tag_ids=tag_ids,
+        participants=participants,
+        transcripts=transcripts,
+        speakers=speakers,
     )
 
 
@@ -690,6 +920,9 @@ def _resolve(
         change.strategy_ids = [
             lookups.strategies[slug] for slug in values["strategies"] if slug in lookups.strategies
         ]
+    for name in values.get("tags", ()):
+        if name.casefold() not in lookups.tags:
+            new_names["tag"].setdefault(name.casefold(), name)
     if problems or not complete:
         return problems
 
@@ -697,7 +930,17 @@ def _resolve(
         change.outcome = CREATE
         change.related_changed = bool(change.related_keys)
         change.strategies_changed = bool(change.strategy_ids)
+        change.participants_changed = bool(change.participants)
+        change.tags_changed = bool(values.get("tags"))
+        change.transcript_changed = bool(values.get("transcript"))
         return []
+    change.participants_changed = change.participants is not None and _participants_differ(
+        change, lookups
+    )
+    change.tags_changed = "tags" in values and _tags_differ(change, lookups)
+    change.transcript_changed = "transcript" in values and values[
+        "transcript"
+    ] != lookups.transcripts.get(change.key, "")
     change.related_changed = change.related_keys is not None and set(
         change.related_keys
     ) != lookups.related_keys.get(change.key, set())
@@ -708,9 +951,30 @@ def _resolve(
         _fields_differ(session, values, lookups)
         or change.related_changed
         or change.strategies_changed
+        or change.participants_changed
+        or change.tags_changed
+        or change.transcript_changed
     ):
         change.outcome = UPDATE
     return []
+
+
+def _participants_differ(change: SessionChange, lookups: Lookups) -> bool:
+    speakers = lookups.speakers
+    if any(speakers.is_new(identity) for identity, _ in change.participants):
+        return True
+    wanted = [
+        (speakers.existing[identity].pk, role, order)
+        for order, (identity, role) in enumerate(change.participants)
+    ]
+    return wanted != lookups.participants.get(change.key, [])
+
+
+def _tags_differ(change: SessionChange, lookups: Lookups) -> bool:
+    tags = [lookups.tags.get(name.casefold()) for name in change.values["tags"]]
+    if None in tags:
+        return True
+    return {tag.pk for tag in tags} != lookups.tag_ids.get(change.key, set())
 
 
 def _fields_differ(session: Session, values: dict, lookups: Lookups) -> bool:
@@ -772,6 +1036,81 @@ def _write(
         Presents(session_id=pk_of_key[change.key], strategy_id=strategy_id)
         for change in represented
         for strategy_id in change.strategy_ids
+    )
+
+    _write_participants(changes, lookups.speakers, pk_of_key)
+    _write_tags(changes, lookups.tags, pk_of_key)
+    _write_transcripts(changes, pk_of_key)
+    # Links and transcripts go in in bulk, without signals: the search vectors of every
+    # session the import touched are refreshed here, a few thousand per statement.
+    refresh_search_vectors(
+        pk_of_key[change.key] for change in changes if change.outcome != UNCHANGED
+    )
+
+
+def _write_participants(
+    changes: list[SessionChange], speakers: SpeakerDirectory, pk_of_key: dict[str, int]
+) -> None:
+    """Create the new speakers, complete the existing ones, then set the participants
+    of the sessions whose participants changed."""
+    pk_of_speaker = {identity: speaker.pk for identity, speaker in speakers.existing.items()}
+    for identity, entry in speakers.new.items():
+        speaker = Speaker(
+            name=entry.name, organisation=entry.organisation, stakeholder_group=entry.stakeholder
+        )
+        speaker.save()  # one at a time, for its unique slug
+        pk_of_speaker[identity] = speaker.pk
+    completions = defaultdict(list)
+    for identity, stakeholder in speakers.completions.items():
+        completions[stakeholder].append(pk_of_speaker[identity])
+    for stakeholder, pks in completions.items():
+        Speaker.objects.filter(pk__in=pks).update(stakeholder_group=stakeholder)
+
+    recast = [change for change in changes if change.participants_changed]
+    for batch in _in_batches(recast):
+        Participant.objects.filter(session__in=[pk_of_key[c.key] for c in batch]).delete()
+    Participant.objects.bulk_create(
+        Participant(
+            session_id=pk_of_key[change.key],
+            speaker_id=pk_of_speaker[identity],
+            role=role,
+            order=order,
+        )
+        for change in recast
+        for order, (identity, role) in enumerate(change.participants)
+    )
+
+
+def _write_tags(
+    changes: list[SessionChange], existing: dict[str, Tag], pk_of_key: dict[str, int]
+) -> None:
+    tags = _NamedRows(Tag, existing, lambda name: {"name": name})
+    Tagged = Session.tags.through
+    retagged = [change for change in changes if change.tags_changed]
+    for batch in _in_batches(retagged):
+        Tagged.objects.filter(session__in=[pk_of_key[c.key] for c in batch]).delete()
+    Tagged.objects.bulk_create(
+        Tagged(session_id=pk_of_key[change.key], tag_id=tags.get(name).pk)
+        for change in retagged
+        for name in change.values["tags"]
+    )
+
+
+def _write_transcripts(changes: list[SessionChange], pk_of_key: dict[str, int]) -> None:
+    """Set the transcript of each session whose transcript changed; empty text removes it."""
+    rewritten = [change for change in changes if change.transcript_changed]
+    for batch in _in_batches(rewritten):
+        Transcript.objects.filter(
+            session__in=[pk_of_key[c.key] for c in batch], language=TRANSCRIPT_LANGUAGE
+        ).delete()
+    Transcript.objects.bulk_create(
+        Transcript(
+            session_id=pk_of_key[change.key],
+            language=TRANSCRIPT_LANGUAGE,
+            text=change.values["transcript"],
+        )
+        for change in rewritten
+        if change.values["transcript"]
     )
 
 

@@ -131,12 +131,41 @@ class SessionQuerySet(models.QuerySet):
         """What a session tile shows: its type, topic and venue, in the same query."""
         return self.select_related("type", "topic", "venue")
 
+    def with_tags(self):
+        """Each session's tags by name as `tags_by_name`, read for all of them in one query.
+
+        The session tile shows `tags_by_name` only, so a list without this shows no tags
+        rather than costing a query per session.
+        """
+        return self.prefetch_related(
+            models.Prefetch("tags", Tag.objects.order_by("name"), to_attr="tags_by_name")
+        )
+
     def presenting(self, strategy):
         return self.filter(
             Exists(Session.strategies.through.objects.filter(
                 session=OuterRef("pk"), strategy=strategy
             ))
         )  # fmt: skip
+
+    def featuring(self, speaker):
+        """Sessions `speaker` took part in, in any role."""
+        return self.filter(
+            Exists(Participant.objects.filter(session=OuterRef("pk"), speaker=speaker))
+        )
+
+    def with_stakeholder(self, stakeholder_group: str):
+        """Sessions with any participant of `stakeholder_group` (a StakeholderGroup value)."""
+        return self.filter(
+            Exists(Participant.objects.filter(
+                session=OuterRef("pk"), speaker__stakeholder_group=stakeholder_group
+            ))
+        )  # fmt: skip
+
+    def tagged(self, tag):
+        return self.filter(
+            Exists(Session.tags.through.objects.filter(session=OuterRef("pk"), tag=tag))
+        )
 
 
 def new_session_key() -> str:

@@ -8,28 +8,43 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import ExtractYear, TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from strategies.models import Enabler, Objective, Strategy
 
-from .models import Session, SessionType, Topic, Venue
+from .models import DailyViews, Session, SessionType, Tag, Topic, Transcript, Venue
+from .people import group_by_role, participants_prefetch
+from .views_counter import today
 
 # The first annual IGF; with next year, the bounds of a year page worth showing.
 FIRST_MEETING_YEAR = 2006
+# The home page's "popular" list: views of the last 7 days, today included.
+POPULAR_DAYS = 7
 PUBLISHED = Q(sessions__status=Session.Status.PUBLISHED)
 
 
 def session_for_page(*, slug: str, user: AbstractBaseUser | AnonymousUser) -> Session:
-    """The session at `slug` as its page shows it, or Http404; four queries.
+    """The session at `slug` as its page shows it, or Http404; six queries.
 
-    Its strategies, as `presented_strategies`, come with their objectives and enablers
-    in order, each marked `is_tagged` when the session discusses it (and the strategy
-    `has_tagged_parts` when any is). Drafts only for editors.
+    Its participants come grouped by role as `participant_groups`, each participant
+    with its speaker's `speaker_session_count`; its tags as `tags_by_name`; whether it
+    has a transcript as `has_transcript`. Its strategies, as `presented_strategies`,
+    come with their objectives and enablers in order, each marked `is_tagged` when the
+    session discusses it (and the strategy `has_tagged_parts` when any is). Drafts only
+    for editors.
     """
-    session = get_object_or_404(Session.objects.visible_to(user).for_list(), slug=slug)
+    session = get_object_or_404(
+        Session.objects.visible_to(user)
+        .for_list()
+        .with_tags()
+        .prefetch_related(participants_prefetch())
+        .annotate(has_transcript=Exists(Transcript.objects.filter(session=OuterRef("pk")))),
+        slug=slug,
+    )
+    session.participant_groups = group_by_role(session.ordered_participants)
     tagged_objective = Session.objectives.through.objects.filter(
         session=session.pk, objective=OuterRef("pk")
     )
@@ -60,6 +75,7 @@ def sessions_at(venue: Venue) -> QuerySet[Session]:
         Session.objects.published()
         .filter(venue=venue)
         .for_list()
+        .with_tags()
         .order_by("date", "start_time", "title", "pk")
     )
 
@@ -137,23 +153,70 @@ def sessions_in_year(year: int) -> QuerySet[Session]:
         Session.objects.published()
         .filter(date__year=year)
         .for_list()
+        .with_tags()
         .order_by("date", "topic__name", "start_time", "title", "pk")
     )
 
 
 def most_viewed_sessions(*, limit: int = 5) -> QuerySet[Session]:
+    """The published sessions with the most views of all time; on a tie the newest,
+    then the first created."""
     return Session.objects.published().for_list().order_by("-views", "-date", "pk")[:limit]
 
 
 def popular_sessions_since(day: datetime.date, *, limit: int = 5) -> QuerySet[Session]:
-    """The sessions viewed most since `day`, from the per-day counts."""
+    """The published sessions viewed most from `day` on, `day` included, by the per-day
+    counts, each with those views as `recent_views`; on a tie the most viewed of all
+    time, then the newest, then the first created.
+
+    Only the per-day rows from `day` on are read (the filter comes before the sum, so
+    both use one join, on the index of days).
+    """
     return (
         Session.objects.published()
-        .for_list()
-        .annotate(recent_views=Sum("daily_views__views", filter=Q(daily_views__day__gte=day)))
+        .filter(daily_views__day__gte=day)
+        .annotate(recent_views=Sum("daily_views__views"))
         .filter(recent_views__gt=0)
-        .order_by("-recent_views", "-views", "pk")[:limit]
+        .for_list()
+        .order_by("-recent_views", "-views", "-date", "pk")[:limit]
     )
+
+
+def popular_sessions_of_last_days(days: int = POPULAR_DAYS, *, limit: int = 5) -> QuerySet[Session]:
+    """The sessions viewed most in the last `days` days, today included.
+
+    Days are those views are counted under (the site's time zone), so "the last 7
+    days" are today and the 6 days before it.
+    """
+    return popular_sessions_since(today() - datetime.timedelta(days=days - 1), limit=limit)
+
+
+@dataclass(frozen=True)
+class MonthViews:
+    month: datetime.date  # its first day
+    views: int
+
+
+def first_of_month_before(month: datetime.date, count: int) -> datetime.date:
+    """The first day of the month `count` months before `month`'s."""
+    year, index = divmod(month.year * 12 + month.month - 1 - count, 12)
+    return datetime.date(year, index + 1, 1)
+
+
+def monthly_views(session: Session, *, months: int = 12) -> list[MonthViews]:
+    """`session`'s views in each of the last `months` calendar months, this month
+    included, oldest first; a month without views has 0. One query."""
+    this_month = today().replace(day=1)
+    month_starts = [first_of_month_before(this_month, back) for back in range(months - 1, -1, -1)]
+    rows = (
+        DailyViews.objects.filter(session=session.pk, day__gte=month_starts[0])
+        .annotate(month=TruncMonth("day"))
+        .values("month")
+        .annotate(total=Sum("views"))
+        .order_by()
+    )
+    totals = {row["month"]: row["total"] for row in rows}
+    return [MonthViews(month=month, views=totals.get(month, 0)) for month in month_starts]
 
 
 def types_with_counts() -> QuerySet[SessionType]:
@@ -172,3 +235,38 @@ def topics_with_counts() -> QuerySet[Topic]:
         .filter(session_count__gt=0)
         .order_by("name")
     )
+
+
+def tags_with_counts() -> QuerySet[Tag]:
+    """Tags that have published sessions, by name, with their count."""
+    return (
+        Tag.objects.annotate(session_count=Count("sessions", filter=PUBLISHED))
+        .filter(session_count__gt=0)
+        .order_by("name")
+    )
+
+
+def sessions_tagged(tag: Tag) -> QuerySet[Session]:
+    """A tag's published sessions, newest first, ready for session tiles."""
+    tagged = Session.tags.through.objects.filter(session=OuterRef("pk"), tag=tag)
+    return (
+        Session.objects.published()
+        .filter(Exists(tagged))
+        .for_list()
+        .with_tags()
+        .order_by("-date", "-pk")
+    )
+
+
+def session_with_transcripts(*, slug: str, user: AbstractBaseUser | AnonymousUser) -> Session:
+    """The session at `slug` with its `transcripts` by language, or Http404 when it has
+    none (or is a draft and `user` no editor); two queries."""
+    session = get_object_or_404(
+        Session.objects.visible_to(user)
+        .for_list()
+        .prefetch_related(Prefetch("transcripts", Transcript.objects.order_by("language"))),
+        slug=slug,
+    )
+    if not session.transcripts.all():
+        raise Http404("This session has no transcript.")
+    return session

@@ -25,6 +25,23 @@ def pytest_collection_modifyitems(config, items):
         items[:] = selected
 
 
+# Lines tests report for the end of the run (each adds ("summary", line) to its
+# user_properties): read from the reports, so they also come back from xdist workers.
+SUMMARY_LINES: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call":
+        SUMMARY_LINES.extend(value for name, value in report.user_properties if name == "summary")
+
+
+def pytest_terminal_summary(terminalreporter):
+    if SUMMARY_LINES:
+        terminalreporter.section("summary from the tests")
+        for line in SUMMARY_LINES:
+            terminalreporter.write_line(line)
+
+
 @pytest.fixture(autouse=True)
 def _clear_caches():
     """Each test starts with empty in-memory caches, whatever the one before rendered.

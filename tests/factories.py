@@ -5,7 +5,17 @@ import datetime
 import factory
 from django.contrib.auth.models import Group, User
 
-from sessions.models import DailyViews, Session, SessionType, Topic, Venue
+from sessions.models import (
+    DailyViews,
+    Participant,
+    Session,
+    SessionType,
+    Speaker,
+    Tag,
+    Topic,
+    Transcript,
+    Venue,
+)
 from strategies.models import Enabler, Objective, Strategy
 
 
@@ -95,6 +105,48 @@ class SessionFactory(factory.django.DjangoModelFactory):
     def enablers(self, create, extracted, **kwargs):
         if create and extracted:
             self.enablers.set(extracted)
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tags.set(extracted)
+
+
+class SpeakerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Speaker
+
+    name = factory.Sequence(lambda n: f"Speaker {n}")
+    organisation = "Ministry of Communications"
+    stakeholder_group = Speaker.StakeholderGroup.GOVERNMENT
+    regional_group = Speaker.RegionalGroup.GRULAC
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participant
+
+    session = factory.SubFactory(SessionFactory)
+    speaker = factory.SubFactory(SpeakerFactory)
+    role = Participant.Role.SPEAKER
+    order = factory.Sequence(int)
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tag
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Tag {n}")
+
+
+class TranscriptFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Transcript
+
+    session = factory.SubFactory(SessionFactory)
+    language = "en"
+    text = "Good morning, everyone.\n\nLet us begin."
 
 
 class DailyViewsFactory(factory.django.DjangoModelFactory):

@@ -8,17 +8,30 @@ from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
 
-from sessions.models import DailyViews, Session, SessionType, Topic, Venue
+from sessions.models import (
+    DailyViews,
+    Participant,
+    Session,
+    SessionType,
+    Speaker,
+    Tag,
+    Topic,
+    Venue,
+)
 from strategies.models import Enabler, Objective, Strategy
 from tests.factories import (
     DailyViewsFactory,
     EditorFactory,
     EnablerFactory,
     ObjectiveFactory,
+    ParticipantFactory,
     SessionFactory,
     SessionTypeFactory,
+    SpeakerFactory,
     StrategyFactory,
+    TagFactory,
     TopicFactory,
+    TranscriptFactory,
     VenueFactory,
 )
 
@@ -64,6 +77,19 @@ def mexico():
     return strategy
 
 
+def inline_forms(prefix: str, rows: list[dict], *, initial: int = 0) -> dict:
+    """The POST data of an inline formset: its management form, then `rows`."""
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for index, row in enumerate(rows):
+        data |= {f"{prefix}-{index}-{name}": value for name, value in row.items()}
+    return data
+
+
 def session_form(session=None, **changes) -> dict:
     """The fields of the session add/change form, filled from `session` and `changes`."""
     data = {
@@ -84,6 +110,9 @@ def session_form(session=None, **changes) -> dict:
         "related": [],
         "status": Session.Status.DRAFT,
         "views": "",
+        "tags": [],
+        **inline_forms("participants", []),
+        **inline_forms("transcripts", []),
         "_save": "Save",
     }
     if session is not None:
@@ -101,6 +130,7 @@ def session_form(session=None, **changes) -> dict:
             enablers=[e.pk for e in session.enablers.all()],
             url=session.url,
             related=[r.pk for r in session.related.all()],
+            tags=[t.pk for t in session.tags.all()],
             status=session.status,
             views=session.views,
         )
@@ -365,6 +395,224 @@ def test_editor_can_view_a_draft_on_the_site(editor_client):
     assert Client().get(session.get_absolute_url()).status_code == 404
 
 
+# Participants, tags and transcripts on the session form.
+
+
+def test_session_form_saves_participants_tags_and_transcripts(editor_client):
+    moderator = SpeakerFactory(name="Ana Moderadora")
+    speaker = SpeakerFactory(name="Bruno Speaker")
+    tags = [TagFactory(name="Open data"), TagFactory(name="National strategies")]
+
+    response = editor_client.post(
+        reverse("admin:catalogue_session_add"),
+        new_session_form(
+            tags=[tag.pk for tag in tags],
+            **inline_forms(
+                "participants",
+                [
+                    {"speaker": speaker.pk, "role": "speaker", "order": "2"},
+                    {"speaker": moderator.pk, "role": "moderator", "order": "1"},
+                    {"speaker": speaker.pk, "role": "rapporteur", "order": "3"},
+                ],
+            ),
+            **inline_forms(
+                "transcripts",
+                [
+                    {"language": "en", "text": "Good morning."},
+                    {"language": "es", "text": "Buenos días."},
+                ],
+            ),
+        ),
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    session = Session.objects.get(key="igf2015-mexico-msh")
+    assert [(p.speaker.name, p.role) for p in session.participants.all()] == [
+        ("Ana Moderadora", "moderator"),
+        ("Bruno Speaker", "speaker"),
+        ("Bruno Speaker", "rapporteur"),
+    ]
+    assert set(session.tags.all()) == set(tags)
+    assert dict(session.transcripts.values_list("language", "text")) == {
+        "en": "Good morning.",
+        "es": "Buenos días.",
+    }
+
+
+def test_session_form_refuses_the_same_speaker_twice_in_one_role(editor_client):
+    speaker = SpeakerFactory()
+    rows = [{"speaker": speaker.pk, "role": "speaker", "order": str(n)} for n in (1, 2)]
+
+    response = editor_client.post(
+        reverse("admin:catalogue_session_add"),
+        new_session_form(**inline_forms("participants", rows)),
+    )
+
+    assert response.status_code == 200
+    assert not Session.objects.filter(key="igf2015-mexico-msh").exists()
+
+
+def test_session_change_page_shows_the_participants_with_their_speakers(editor_client):
+    session = SessionFactory()
+    ParticipantFactory(
+        session=session, speaker=SpeakerFactory(name="Ana", organisation="SCT"), order=1
+    )
+
+    page = editor_client.get(reverse("admin:catalogue_session_change", args=[session.pk]))
+
+    content = page.content.decode()
+    assert '<option value="' in content and "Ana (SCT)</option>" in content
+
+
+def test_editing_a_session_keeps_its_participants(editor_client):
+    session = SessionFactory(title="Before")
+    participant = ParticipantFactory(session=session, order=1)
+    url = reverse("admin:catalogue_session_change", args=[session.pk])
+    row = {
+        "id": participant.pk,
+        "session": session.pk,
+        "speaker": participant.speaker_id,
+        "role": "moderator",
+        "order": "1",
+    }
+
+    response = editor_client.post(
+        url,
+        session_form(session, title="After", **inline_forms("participants", [row], initial=1)),
+    )
+
+    assert response.status_code == 302
+    participant.refresh_from_db()
+    assert participant.role == "moderator"
+    assert Session.objects.get(pk=session.pk).title == "After"
+
+
+# Speakers and tags.
+
+
+def test_speaker_changelist_counts_each_session_once(editor_client):
+    speaker = SpeakerFactory(name="Ana")
+    session = SessionFactory()
+    ParticipantFactory(session=session, speaker=speaker, role="organiser")
+    ParticipantFactory(session=session, speaker=speaker, role="moderator")
+    ParticipantFactory(speaker=speaker)
+
+    page = editor_client.get(reverse("admin:catalogue_speaker_changelist"))
+
+    assert page.context["cl"].result_list[0].session_count == 2
+
+
+def test_speaker_changelist_searches_names_and_organisations_and_filters_groups(editor_client):
+    SpeakerFactory(name="Ana", organisation="Secretaría de Comunicaciones")
+    SpeakerFactory(name="Bruno", organisation="Digital Rights Network", stakeholder_group="")
+    SpeakerFactory(
+        name="Chidi",
+        organisation="Ministry",
+        stakeholder_group=Speaker.StakeholderGroup.CIVIL_SOCIETY,
+        regional_group=Speaker.RegionalGroup.AFRICAN,
+    )
+    url = reverse("admin:catalogue_speaker_changelist")
+
+    def names(query):
+        return [s.name for s in editor_client.get(url + query).context["cl"].result_list]
+
+    assert names("?q=comunicaciones") == ["Ana"]
+    assert names("?q=bruno") == ["Bruno"]
+    assert names("?stakeholder_group__exact=civil-society") == ["Chidi"]
+    assert names("?regional_group__exact=grulac") == ["Ana", "Bruno"]
+
+
+def test_tag_changelist_counts_sessions(editor_client):
+    tag = TagFactory(name="Open data")
+    SessionFactory.create_batch(2, tags=[tag])
+
+    page = editor_client.get(reverse("admin:catalogue_tag_changelist"))
+
+    assert page.context["cl"].result_list[0].session_count == 2
+
+
+def test_speaker_autocomplete_on_the_participant_inline(editor_client):
+    SpeakerFactory(name="Ana García", organisation="SCT")
+    SpeakerFactory(name="Ana López", organisation="")
+    SpeakerFactory(name="Bruno")
+
+    response = editor_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "catalogue",
+            "model_name": "participant",
+            "field_name": "speaker",
+            "term": "ana",
+        },
+    )
+
+    assert [result["text"] for result in response.json()["results"]] == [
+        "Ana García (SCT)",
+        "Ana López",
+    ]
+
+
+def merge_action(client, speakers, **extra):
+    return client.post(
+        reverse("admin:catalogue_speaker_changelist"),
+        {
+            "action": "merge",
+            "select_across": "0",
+            "index": "0",
+            "_selected_action": [speaker.pk for speaker in speakers],
+            **extra,
+        },
+        follow=True,
+    )
+
+
+def test_merge_action_asks_which_record_to_keep(editor_client):
+    ana = SpeakerFactory(name="Ana García", organisation="SCT")
+    duplicate = SpeakerFactory(name="Ana Garcia", organisation="")
+    ParticipantFactory(speaker=ana)
+
+    response = merge_action(editor_client, [ana, duplicate])
+
+    content = response.content.decode()
+    assert response.templates[0].name == "admin/catalogue/speaker/merge_speakers.html"
+    assert f'name="keep" value="{ana.pk}"' in content
+    assert f'name="keep" value="{duplicate.pk}"' in content
+    assert "1 session" in content
+    assert Speaker.objects.count() == 2  # nothing merged yet
+
+
+def test_merge_action_merges_into_the_record_chosen(editor_client):
+    kept = SpeakerFactory(name="Ana García", organisation="", stakeholder_group="")
+    duplicate = SpeakerFactory(name="Ana Garcia", organisation="SCT")
+    sessions = [
+        ParticipantFactory(speaker=kept).session,
+        ParticipantFactory(speaker=duplicate).session,
+    ]
+
+    response = merge_action(editor_client, [kept, duplicate], confirm="yes", keep=kept.pk)
+
+    assert "Merged 1 record into Ana García (SCT)." in response.content.decode()
+    assert list(Speaker.objects.all()) == [kept]
+    assert set(kept.sessions.all()) == set(sessions)
+    kept.refresh_from_db()
+    assert kept.organisation == "SCT"
+
+
+def test_merge_action_without_a_choice_asks_again(editor_client):
+    speakers = SpeakerFactory.create_batch(2)
+
+    response = merge_action(editor_client, speakers, confirm="yes")
+
+    assert "Choose the record to keep." in response.content.decode()
+    assert Speaker.objects.count() == 2
+
+
+def test_merge_action_needs_two_records(editor_client):
+    response = merge_action(editor_client, [SpeakerFactory()])
+
+    assert "Select two or more records" in response.content.decode()
+
+
 # Strategies, objectives and enablers.
 
 
@@ -504,7 +752,8 @@ def test_daily_views_are_read_only(editor_client):
 
 
 @pytest.mark.parametrize(
-    "model", [Session, Venue, SessionType, Topic, DailyViews, Strategy, Objective, Enabler]
+    "model",
+    [Session, Venue, SessionType, Topic, Speaker, Tag, DailyViews, Strategy, Objective, Enabler],
 )
 def test_editor_can_open_the_admin_pages_of_every_catalogue_model(editor_client, model):
     make_catalogue(3)
@@ -555,6 +804,18 @@ def make_catalogue(session_count: int) -> list[Session]:
         Session.related.through(from_session=session, to_session=sessions[0])
         for session in sessions[1:]
     )
+    speakers = Speaker.objects.bulk_create(
+        SpeakerFactory.build(slug=f"speaker-{n}") for n in range(min(session_count, 30))
+    )
+    Participant.objects.bulk_create(
+        Participant(session=session, speaker=speakers[n % len(speakers)], order=n)
+        for n, session in enumerate(sessions)
+    )
+    tags = [TagFactory(name=name) for name in ["Open data", "Youth", "Cybersecurity"]]
+    Session.tags.through.objects.bulk_create(
+        Session.tags.through(session=session, tag=tags[n % len(tags)])
+        for n, session in enumerate(sessions)
+    )
     DailyViewsFactory(session=sessions[0])
     return sessions
 
@@ -596,6 +857,8 @@ def test_session_changelist_query_count(
         ("catalogue_venue", 7),
         ("catalogue_sessiontype", 7),
         ("catalogue_topic", 7),
+        ("catalogue_speaker", 7),
+        ("catalogue_tag", 7),
         ("catalogue_dailyviews", 9),  # the date hierarchy's years
     ],
 )
@@ -615,13 +878,21 @@ def test_other_changelists_query_count(
 def test_session_change_page_query_count(editor_client, django_assert_num_queries, session_count):
     sessions = make_catalogue(session_count)
     strategy = sessions[0].strategies.get()
-    session = SessionFactory(strategies=[strategy], related=sessions[:3])
+    session = SessionFactory(
+        strategies=[strategy], related=sessions[:3], tags=Tag.objects.all()[: session_count % 7]
+    )
     session.objectives.set(strategy.objectives.all())
     session.enablers.add(EnablerFactory(strategy=strategy))
+    # As many participants as sessions, to show the speakers' labels cost no query a row.
+    for speaker in Speaker.objects.all()[:session_count]:
+        ParticipantFactory(session=session, speaker=speaker)
+    TranscriptFactory(session=session)
     url = reverse("admin:catalogue_session_change", args=[session.pk])
     editor_client.get(url)  # the content type is looked up once a process, then cached
 
-    with django_assert_num_queries(16):
+    # Four more than before speakers and tags: the session's tags, and their labels for the
+    # autocomplete; its participants with their speakers; its transcripts.
+    with django_assert_num_queries(20):
         response = editor_client.get(url)
 
     assert response.status_code == 200
@@ -629,7 +900,8 @@ def test_session_change_page_query_count(editor_client, django_assert_num_querie
 
 @pytest.mark.parametrize("session_count", [1, 201])
 @pytest.mark.parametrize(
-    "field_name", ["related", "strategies", "objectives", "enablers", "venue", "type", "topic"]
+    "field_name",
+    ["related", "strategies", "objectives", "enablers", "venue", "type", "topic", "tags"],
 )
 def test_autocomplete_query_count(
     editor_client, django_assert_num_queries, session_count, field_name

@@ -9,7 +9,7 @@ from django.apps import apps
 from django.core.management import call_command
 
 from sessions.demo_data import DEMO_DIR
-from sessions.models import Session, Venue
+from sessions.models import Participant, Session, Speaker, Transcript, Venue
 from sessions.related import related_sessions
 from strategies.models import Strategy
 
@@ -145,3 +145,44 @@ def test_the_demo_sessions_file_goes_through_the_importer(demo):
 
     total = Session.objects.count()
     assert f"0 created, 0 updated, {total} unchanged, of {total} sessions" in out.getvalue()
+
+
+def test_demo_sessions_have_speakers_tags_and_a_few_transcripts(demo):
+    sessions = Session.objects.all()
+    with_speakers = sessions.filter(participants__isnull=False).distinct().count()
+    with_tags = sessions.filter(tags__isnull=False).distinct().count()
+
+    assert with_speakers > sessions.count() * 3 // 4
+    assert with_tags > sessions.count() * 3 // 4
+    assert 3 <= Transcript.objects.count() < sessions.count() // 2
+    assert set(Speaker.objects.values_list("stakeholder_group", flat=True)) == set(
+        Speaker.StakeholderGroup.values
+    )
+    assert set(Participant.objects.values_list("role", flat=True)) == set(Participant.Role.values)
+
+
+def test_the_seed_session_has_its_speakers_tags_and_transcript(demo):
+    seed = Session.objects.get(title=SEED_TITLE)
+
+    organiser = seed.participants.filter(role=Participant.Role.ORGANISER).get().speaker
+    assert organiser.stakeholder_group == Speaker.StakeholderGroup.GOVERNMENT
+    assert "Mexico" in organiser.organisation
+    assert {"National strategies", "Multistakeholder model", "Open data"} <= set(
+        seed.tags.values_list("name", flat=True)
+    )
+    assert "National Digital Strategy" in seed.transcripts.get(language="en").text
+
+
+def test_a_mexican_official_speaks_at_the_seed_and_the_guadalajara_sessions(demo):
+    seed = Session.objects.get(title=SEED_TITLE)
+    guadalajara = Session.objects.get(key="igf2016-of-mexico-digital-strategy")
+    shared = set(seed.speakers.all()) & set(guadalajara.speakers.all())
+
+    assert any(
+        speaker.stakeholder_group == Speaker.StakeholderGroup.GOVERNMENT for speaker in shared
+    )
+    assert (
+        Speaker.objects.filter(participations__session__date__year__lt=2015)
+        .filter(participations__session__date__year__gt=2020)
+        .exists()
+    )  # some speak over many years

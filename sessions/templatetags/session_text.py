@@ -4,6 +4,7 @@ import re
 from urllib.parse import urlsplit
 
 from django import template
+from django.utils.translation import get_language_info
 
 register = template.Library()
 
@@ -31,3 +32,12 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def printable(text: str) -> str:
     """`text` with control characters (a NUL byte, say) shown as "�", as a browser would."""
     return CONTROL_CHARACTERS.sub("\ufffd", str(text))
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """ "English" for "en", "Spanish" for "es"; the code itself when Django does not know it."""
+    try:
+        return get_language_info(str(code).lower())["name"]
+    except KeyError:
+        return str(code)

@@ -4,7 +4,13 @@ import pytest
 
 from sessions.models import Session
 from sessions.related import related_sessions
-from tests.factories import SessionFactory, SessionTypeFactory, StrategyFactory, TopicFactory
+from tests.factories import (
+    ParticipantFactory,
+    SessionFactory,
+    SessionTypeFactory,
+    StrategyFactory,
+    TopicFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,15 +31,31 @@ def other_type():
     return SessionTypeFactory(name="Main Session")
 
 
+@pytest.fixture
+def speaker(session):
+    """Someone who spoke at `session`."""
+    return ParticipantFactory(session=session).speaker
+
+
+def with_speaker(speaker, **kwargs):
+    """A session `speaker` took part in (as a moderator: any role counts)."""
+    related = SessionFactory(**kwargs)
+    ParticipantFactory(session=related, speaker=speaker, role="moderator")
+    return related
+
+
 def titles(sessions):
     return [s.title for s in sessions]
 
 
 def test_related_sessions_come_in_the_order_of_the_steps(
-    settings, session, other_topic, other_type
+    settings, session, speaker, other_topic, other_type
 ):
     settings.CATALOGUE_RELATED_SESSIONS = 10
     same_topic = SessionFactory(title="same topic", type=other_type, views=900)
+    shared_speaker_and_topic = with_speaker(
+        speaker, title="shared speaker and topic", type=other_type, views=2
+    )
     same_topic_and_type = SessionFactory(title="same topic and type", views=800)
     shared_strategy = SessionFactory(
         title="shared strategy",
@@ -44,7 +66,13 @@ def test_related_sessions_come_in_the_order_of_the_steps(
     )
     linked = SessionFactory(title="linked", topic=other_topic, type=other_type, views=1)
     session.related.add(linked)
-    assert related_sessions(session) == [linked, shared_strategy, same_topic_and_type, same_topic]
+    assert related_sessions(session) == [
+        linked,
+        shared_speaker_and_topic,
+        shared_strategy,
+        same_topic_and_type,
+        same_topic,
+    ]
 
 
 def test_most_viewed_come_first_within_each_step(settings, session, other_topic, other_type):
@@ -136,12 +164,12 @@ def test_a_session_with_nothing_related_gets_an_empty_list(session):
 
 @pytest.mark.parametrize("candidates", [1, 200])
 def test_related_sessions_cost_one_query(
-    django_assert_num_queries, settings, session, other_type, candidates
+    django_assert_num_queries, settings, session, speaker, other_type, candidates
 ):
     settings.CATALOGUE_RELATED_SESSIONS = 3
     strategy = session.strategies.get()
     for n in range(candidates):
-        kind = n % 4
+        kind = n % 5
         related = SessionFactory(
             type=other_type if kind in (1, 3) else session.type,
             strategies=[strategy] if kind == 1 else [],
@@ -149,9 +177,81 @@ def test_related_sessions_cost_one_query(
         )
         if kind == 0:
             session.related.add(related)
+        if kind == 4:
+            ParticipantFactory(session=related, speaker=speaker)
     with django_assert_num_queries(1):
         found = related_sessions(session)
         # Each is shown with its type, venue and topic: no query more for those.
         lines = [f"{s.type.name} in {s.venue.city} on {s.topic.name} | {s.date}" for s in found]
     assert len(found) == min(candidates, 3)
     assert len(lines) == len(found)
+
+
+# The second step: a shared speaker and the same topic (issue 3)
+
+
+def test_a_shared_speaker_and_topic_comes_after_the_linked_and_before_a_shared_strategy(
+    settings, session, speaker, other_topic
+):
+    settings.CATALOGUE_RELATED_SESSIONS = 10
+    linked = SessionFactory(title="linked", topic=other_topic, views=0)
+    session.related.add(linked)
+    sharing_strategy = SessionFactory(
+        title="strategy", topic=other_topic, views=10_000, strategies=session.strategies.all()
+    )
+    sharing_speaker = with_speaker(speaker, title="speaker and topic", views=0)
+    assert related_sessions(session) == [linked, sharing_speaker, sharing_strategy]
+
+
+def test_sessions_sharing_a_speaker_come_most_viewed_first(settings, session, speaker):
+    settings.CATALOGUE_RELATED_SESSIONS = 10
+    other_speaker = ParticipantFactory(session=session, role="organiser").speaker
+    for n in (9, 90):
+        with_speaker(speaker, title=f"speaker {n}", views=n)
+    with_speaker(other_speaker, title="other speaker 50", views=50)
+    SessionFactory(title="topic and type 1000", views=1000)
+    assert titles(related_sessions(session)) == [
+        "speaker 90",
+        "other speaker 50",
+        "speaker 9",
+        "topic and type 1000",
+    ]
+
+
+def test_a_shared_speaker_of_another_topic_is_not_a_reason(
+    settings, session, speaker, other_topic, other_type
+):
+    settings.CATALOGUE_RELATED_SESSIONS = 10
+    with_speaker(speaker, title="speaker, other topic", topic=other_topic, views=10_000)
+    # Sharing a strategy as well, it comes in that step.
+    both = with_speaker(
+        speaker,
+        title="speaker and strategy, other topic",
+        topic=other_topic,
+        strategies=session.strategies.all(),
+    )
+    same_topic = SessionFactory(title="same topic", type=other_type, views=1)
+    assert related_sessions(session) == [both, same_topic]
+
+
+def test_a_session_sharing_several_speakers_appears_once(settings, session, speaker):
+    settings.CATALOGUE_RELATED_SESSIONS = 10
+    second = ParticipantFactory(session=session).speaker
+    both = with_speaker(speaker, title="both speakers")
+    ParticipantFactory(session=both, speaker=second)
+    ParticipantFactory(session=both, speaker=second, role="rapporteur")
+    assert related_sessions(session) == [both]
+
+
+def test_a_session_without_speakers_shares_none(settings, session, other_type):
+    settings.CATALOGUE_RELATED_SESSIONS = 10
+    # Two sessions without participants share nothing: the same topic is all they have.
+    other = SessionFactory(title="no speakers either", type=other_type, views=5)
+    popular = SessionFactory(title="same topic and type", views=1)
+    assert related_sessions(session) == [popular, other]
+
+
+def test_a_draft_sharing_a_speaker_is_never_related(settings, session, speaker):
+    settings.CATALOGUE_RELATED_SESSIONS = 10
+    with_speaker(speaker, title="draft", status=Session.Status.DRAFT, views=10_000)
+    assert related_sessions(session) == []

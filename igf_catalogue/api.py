@@ -1,0 +1,245 @@
+"""What every endpoint of the JSON API under /api/ shares, whichever app it serves.
+
+Both apps have endpoints, so this sits below them: pagination, read-only access,
+the throttle for anonymous clients, conditional GETs (ETag, Last-Modified, 304), finding objects by
+slug, and the error answers every operation documents in the OpenAPI schema.
+"""
+
+import time
+from hashlib import md5
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response, set_response_etag
+from django.utils.http import http_date
+from rest_framework import permissions, serializers
+from rest_framework.exceptions import MethodNotAllowed
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.throttling import AnonRateThrottle
+
+API_PREFIX = "/api/"
+# Django's slug path converter: a slug never holds anything else.
+SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
+# How long the time a representation was first served is remembered; forgetting it
+# only costs clients one full answer.
+FIRST_SERVED_TIMEOUT = 7 * 24 * 60 * 60
+
+
+def is_api_request(request: HttpRequest) -> bool:
+    return request.path_info.startswith(API_PREFIX)
+
+
+class CataloguePagination(PageNumberPagination):
+    """`?page=` and `?page_size=` (up to CATALOGUE_API_MAX_PAGE_SIZE); the answer
+    carries count, next, previous and results."""
+
+    page_size_query_param = "page_size"
+
+    @property
+    def max_page_size(self) -> int:
+        return settings.CATALOGUE_API_MAX_PAGE_SIZE
+
+    @property
+    def page_size_query_description(self) -> str:
+        return f"Results per page: {self.page_size} unless asked, at most {self.max_page_size}."
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        parameters = super().get_schema_operation_parameters(view)
+        bounds = {
+            self.page_query_param: {"minimum": 1},
+            self.page_size_query_param: {"minimum": 1, "maximum": self.max_page_size},
+        }
+        for parameter in parameters:
+            parameter["schema"].update(bounds.get(parameter["name"], {}))
+        return parameters
+
+
+class ReadOnly(permissions.BasePermission):
+    """Reading only, for everyone: a write is answered 405 Method Not Allowed (with the
+    Allow header every API answer carries), whatever the viewset offers."""
+
+    def has_permission(self, request, view) -> bool:
+        if request.method not in permissions.SAFE_METHODS:
+            raise MethodNotAllowed(request.method)
+        return True
+
+
+class AnonymousClientThrottle(AnonRateThrottle):
+    """CATALOGUE_API_ANON_RATE requests per client, counted in the default cache.
+
+    The rate is read on each request, so a changed setting applies at once. A client
+    is its address as the site's view counter sees it: REMOTE_ADDR, or behind our
+    proxy the last address of CATALOGUE_CLIENT_IP_HEADER. (DRF's own reading trusts
+    the whole X-Forwarded-For header, which a client could vary to escape the limit.)
+    """
+
+    def get_rate(self) -> str | None:
+        return settings.CATALOGUE_API_ANON_RATE
+
+    def get_ident(self, request) -> str:
+        header = settings.CATALOGUE_CLIENT_IP_HEADER
+        if header and (forwarded := request.META.get(header, "").strip()):
+            return forwarded.split(",")[-1].strip()
+        return request.META.get("REMOTE_ADDR", "")
+
+
+class BySlug:
+    """For a viewset: an object is found by its slug.
+
+    (A mixin rather than a base viewset: DRF's views read this module's throttle and
+    pagination from the settings as they load, so it must not import them.)
+    """
+
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
+
+
+class WebAddressField(serializers.CharField):
+    """A stored link given out only when it is an http(s) address, else "" (as the
+    pages show it): a link in the data never becomes a script link in a client."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value) -> str:
+        try:
+            scheme = urlsplit(str(value)).scheme.lower()
+        except ValueError:
+            return ""
+        return str(value) if scheme in {"http", "https"} else ""
+
+
+def site_url(request: HttpRequest | None, path: str) -> str:
+    """`path` on this site as an absolute URL (as it is without a request)."""
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+# Conditional GETs
+
+
+def _first_served_key(request: HttpRequest, response: HttpResponse) -> str:
+    address = f"{request.get_full_path()}\n{response.get('Content-Type', '')}"
+    return f"api-first-served:{md5(address.encode(), usedforsecurity=False).hexdigest()}"
+
+
+def last_modified(request: HttpRequest, response: HttpResponse) -> tuple[int, bool]:
+    """When this URL first answered with the body it answers with now (its ETag), in
+    seconds since the epoch, and whether that time may answer If-Modified-Since.
+
+    The time is kept per URL in the default cache: a new body is stamped with the
+    current second. Anything in a body can change (a view count, a renamed venue, a
+    session unpublished) without any `updated_at` moving, so the body itself decides.
+    Two bodies stamped in the same second would share a Last-Modified, so a new stamp
+    answers only If-None-Match until a request in a later second confirms it one
+    second on: a client holding an older body never gets a 304 for a newer one.
+    """
+    key = _first_served_key(request, response)
+    etag = response["ETag"]
+    now = int(time.time())
+    record = cache.get(key)
+    if record is None or record[0] != etag:
+        record = (etag, now, False)
+        cache.set(key, record, FIRST_SERVED_TIMEOUT)
+    elif not record[2] and record[1] < now:
+        record = (etag, record[1] + 1, True)
+        cache.set(key, record, FIRST_SERVED_TIMEOUT)
+    return record[1], record[2]
+
+
+class ApiConditionalGetMiddleware:
+    """ETag and Last-Modified on every successful GET or HEAD under /api/, and 304 Not
+    Modified for a conditional request that already holds that body.
+
+    The ETag is a hash of the body, so it is right whatever changed; the API still
+    builds each answer, and saves the bandwidth of sending it again.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not (
+            is_api_request(request)
+            and request.method in ("GET", "HEAD")
+            and response.status_code == 200
+            and not response.streaming
+        ):
+            return response
+        set_response_etag(response)
+        if not response.has_header("ETag"):  # an empty body
+            return response
+        stamp, confirmed = last_modified(request, response)
+        response.headers["Last-Modified"] = http_date(stamp)
+        return get_conditional_response(
+            request,
+            etag=response["ETag"],
+            last_modified=stamp if confirmed else None,
+            response=response,
+        )
+
+
+# The OpenAPI schema
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {"detail": {"type": "string", "description": "What went wrong."}},
+    "required": ["detail"],
+}
+FILTER_ERRORS_SCHEMA = {
+    "type": "object",
+    "description": "For each query parameter whose value is not valid, why.",
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+}
+PAGINATION_PARAMETERS = {"page", "page_size"}
+
+
+def add_error_responses(result, generator, request, public):
+    """drf-spectacular postprocessing hook: document the errors any operation may answer.
+
+    Every operation: 404 (no such object, or a page past the end) and 429 (too many
+    requests, with Retry-After). An operation with filters: 400 (a filter value that is
+    not valid, named with the reason).
+    """
+    components = result.setdefault("components", {}).setdefault("schemas", {})
+    components["Error"] = ERROR_SCHEMA
+    components["FilterErrors"] = FILTER_ERRORS_SCHEMA
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            parameters = {
+                parameter["name"]
+                for parameter in operation.get("parameters", [])
+                if parameter.get("in") == "query"
+            }
+            if parameters - PAGINATION_PARAMETERS:
+                responses.setdefault(
+                    "400",
+                    {
+                        "description": "A filter value is not valid.",
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/FilterErrors"}
+                            }
+                        },
+                    },
+                )
+            responses.setdefault("404", {"description": "Not found.", "content": error})
+            responses.setdefault(
+                "429",
+                {
+                    "description": "Too many requests: try again after Retry-After seconds.",
+                    "headers": {
+                        "Retry-After": {
+                            "schema": {"type": "integer"},
+                            "description": "Seconds to wait before the next request.",
+                        }
+                    },
+                    "content": error,
+                },
+            )
+    return result

@@ -1,0 +1,89 @@
+"""What lets machines find and read the pages: canonical links, Open Graph and Twitter
+cards, the feeds and API a list has as alternates, and a session's JSON-LD.
+
+Everything here works without a request and without the database, because the
+server error page renders the same layout with neither.
+"""
+
+from urllib.parse import urlencode
+
+from django import template
+from django.core.paginator import Page
+from django.urls import reverse
+from django.utils.safestring import SafeString
+from django.utils.text import Truncator
+
+from ..feeds import SessionSelection
+from ..filters import SessionFilter
+from ..models import Session
+from ..structured_data import header_line_text, json_ld_script, plain_text, session_event
+
+register = template.Library()
+
+SOCIAL_DESCRIPTION_LENGTH = 200
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context) -> str:
+    """The page's absolute URL without the parameters that only reorder or repeat it.
+
+    A session list keeps its valid filters (not its sort order); any list keeps its
+    page number past the first. "" when there is no request (the server error page).
+    """
+    request = context.get("request")
+    if request is None:
+        return ""
+    params = []
+    session_filter = context.get("filter")
+    if isinstance(session_filter, SessionFilter):
+        params += [(item.name, item.value) for item in SessionSelection.of(session_filter).filters]
+    page = context.get("page")
+    if isinstance(page, Page) and page.number > 1:
+        params.append(("page", str(page.number)))
+    query = f"?{urlencode(params)}" if params else ""
+    return request.build_absolute_uri(f"{request.path}{query}")
+
+
+@register.inclusion_tag("includes/_alternate_links.html")
+def session_feed_links() -> dict:
+    """Links to the feeds of the whole catalogue, for pages that are not a list."""
+    return {"selection": SessionSelection(), "api_path": None}
+
+
+@register.inclusion_tag("includes/_alternate_links.html")
+def session_list_alternates(session_filter: SessionFilter | None = None, **values) -> dict:
+    """Links to the feeds and the API equivalent of a list of sessions, with its filters.
+
+    `{% session_list_alternates filter %}` on /sessions/, or the one filter a page
+    stands for: `{% session_list_alternates venue=venue %}`.
+    """
+    if session_filter is not None:
+        selection = SessionSelection.of(session_filter)
+    else:
+        selection = SessionSelection.by(**values)
+    return {"selection": selection, "api_path": reverse("api:session-list")}
+
+
+@register.filter
+def social_description(session: Session) -> str:
+    """A short text for link previews: the description's start, else the header line."""
+    text = plain_text(session.description) or header_line_text(session)
+    return Truncator(text).chars(SOCIAL_DESCRIPTION_LENGTH)
+
+
+@register.simple_tag(takes_context=True)
+def session_json_ld(context, session: Session, view_count: int | None = None) -> SafeString:
+    """The session as a schema.org Event in a JSON-LD data block.
+
+    Uses the participants and tags the session page has prefetched (selectors'
+    `session_for_page`), so the block costs no query of its own there.
+    """
+    request = context["request"]
+    event = session_event(
+        session,
+        page_url=request.build_absolute_uri(session.get_absolute_url()),
+        view_count=session.views if view_count is None else view_count,
+        participants=getattr(session, "ordered_participants", None),
+        tags=getattr(session, "tags_by_name", None),
+    )
+    return json_ld_script(event)

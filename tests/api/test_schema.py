@@ -1,0 +1,212 @@
+"""The OpenAPI schema at /api/schema/, the docs at /api/docs/, and schemathesis run against
+the schema on the live test server."""
+
+import json
+import re
+import urllib.request
+from collections import Counter
+
+import pytest
+import schemathesis
+import yaml
+from hypothesis import HealthCheck, given, strategies
+from hypothesis import settings as hypothesis_settings
+from openapi_spec_validator import validate
+
+from sessions.filters import SessionFilter
+from sessions.models import Participant
+from tests.factories import ParticipantFactory, SessionFactory, TagFactory, TranscriptFactory
+
+ENDPOINTS = ["sessions", "venues", "session-types", "topics", "strategies", "speakers", "tags"]
+# Generated cases per operation: enough to try every parameter, few enough to stay quick.
+EXAMPLES_PER_OPERATION = 40
+# A filter value that fits the schema (any string for a slug, any integer for a year)
+# may still name nothing, and is answered 400 as the schema documents: a schema cannot
+# say which slugs exist. Every other check runs: no server error, and every status,
+# content type, header and body as the schema says.
+REFERENCE_CHECKS = [schemathesis.checks.positive_data_acceptance]
+
+
+@pytest.mark.django_db
+def test_the_schema_is_valid_openapi_3(client):
+    response = client.get("/api/schema/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.oai.openapi")
+    schema = yaml.safe_load(response.content)
+    validate(schema)
+    assert schema["openapi"].startswith("3.")
+    assert schema["info"]["title"] == "IGF Session Catalogue API"
+
+
+@pytest.mark.django_db
+def test_the_schema_is_served_as_json_too(client):
+    response = client.get("/api/schema/?format=json")
+    validate(json.loads(response.content))
+
+
+@pytest.mark.django_db
+def test_the_schema_documents_every_endpoint_read_only(client):
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    expected = {f"/api/{name}/" for name in ENDPOINTS} | {
+        f"/api/{name}/{{slug}}/" for name in ENDPOINTS
+    }
+    assert set(schema["paths"]) == expected
+    for operations in schema["paths"].values():
+        assert set(operations) == {"get"}
+        assert {"200", "404", "429"} <= set(operations["get"]["responses"])
+
+
+@pytest.mark.django_db
+def test_the_sessions_list_documents_the_filters_of_the_page(client):
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    operation = schema["paths"]["/api/sessions/"]["get"]
+    parameters = {parameter["name"]: parameter for parameter in operation["parameters"]}
+    assert set(parameters) == {*SessionFilter.base_filters, "page", "page_size"}
+    assert {"year", "venue", "type", "topic", "strategy", "q", "sort"} <= set(parameters)
+    assert set(parameters["sort"]["schema"]["enum"]) == {
+        "-date",
+        "date",
+        "-views",
+        "title",
+        "relevance",
+    }
+    assert "400" in operation["responses"]
+
+
+@pytest.mark.django_db
+def test_making_the_schema_leaves_the_lists_filters_working(client):
+    # The schema reads the FilterSet's filters; the page and the API must not see it.
+    SessionFactory(title="Broadband for all")
+    client.get("/api/schema/")
+    page = client.get("/sessions/?q=broadband&sort=relevance&year=2015").content.decode()
+    assert "That is not a sort order" not in page
+    assert "There are no sessions in that year" not in page
+    response = client.get("/api/sessions/?q=broadband&sort=relevance&year=2015")
+    assert response.status_code == 200
+    assert response.json()["count"] == 1
+
+
+@pytest.mark.django_db
+def test_the_session_shape_is_documented_field_by_field(client):
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    session = schema["components"]["schemas"]["Session"]
+    assert list(session["properties"]) == [
+        "key",
+        "slug",
+        "title",
+        "date",
+        "start_time",
+        "end_time",
+        "type",
+        "topic",
+        "venue",
+        "description",
+        "url",
+        "views",
+        "strategies",
+        "objectives",
+        "enablers",
+        "participants",
+        "tags",
+        "related",
+        "site_url",
+    ]
+    undocumented = [
+        name
+        for name, field in session["properties"].items()
+        if name not in {"title", "date"} and not field.get("description")
+    ]
+    assert undocumented == []
+
+
+@pytest.mark.django_db
+def test_the_docs_page_uses_no_outside_address(client):
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "swagger-ui" in content
+    assert not re.search(r"https?://|(src|href)=\"//|cdn", content, re.IGNORECASE)
+    # Its scripts and styles are this site's own static files, and they are there.
+    assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', content)
+    assert any(asset.endswith("swagger-ui-bundle.js") for asset in assets)
+    for asset in assets:
+        assert client.get(asset).status_code == 200, asset
+    # It reads the schema from this site.
+    assert 'url: "/api/schema/"' in content
+
+
+@pytest.mark.django_db
+def test_the_docs_page_sets_no_cookie_and_keeps_its_etag(client):
+    first = client.get("/api/docs/")
+    assert not first.cookies
+    assert "Cookie" not in first.get("Vary", "")
+    assert client.get("/api/docs/", headers={"if-none-match": first["ETag"]}).status_code == 304
+
+
+# schemathesis on the live server
+
+
+@pytest.fixture
+def catalogue_to_fuzz(seed_session):
+    """A catalogue with one of everything an endpoint reads."""
+    ParticipantFactory(session=seed_session, role=Participant.Role.MODERATOR)
+    TranscriptFactory(session=seed_session)
+    SessionFactory(title="Open data for all", tags=[TagFactory(name="Open data")])
+    return seed_session
+
+
+def known_slugs(base_url: str) -> dict[str, str]:
+    """The slug of one object of each endpoint, so that details are fuzzed found too."""
+    slugs = {}
+    for endpoint in ENDPOINTS:
+        with urllib.request.urlopen(f"{base_url}/api/{endpoint}/", timeout=10) as response:
+            slugs[endpoint] = json.load(response)["results"][0]["slug"]
+    return slugs
+
+
+def fuzz(cases: strategies.SearchStrategy, *, base_url: str) -> Counter:
+    """Call and check EXAMPLES_PER_OPERATION generated cases; the statuses answered."""
+    seen = Counter()
+
+    @given(case=cases)
+    @hypothesis_settings(
+        max_examples=EXAMPLES_PER_OPERATION,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def run(case):
+        response = case.call_and_validate(base_url=base_url, excluded_checks=REFERENCE_CHECKS)
+        seen[response.status_code] += 1
+        assert response.status_code < 500
+
+    run()
+    return seen
+
+
+@pytest.mark.django_db(transaction=True)
+def test_schemathesis_finds_no_server_error_and_no_response_off_the_schema(
+    live_server, settings, catalogue_to_fuzz, record_property
+):
+    settings.CATALOGUE_API_ANON_RATE = None  # hundreds of requests in a few seconds
+    schema = schemathesis.openapi.from_url(f"{live_server.url}/api/schema/")
+    slugs = known_slugs(live_server.url)
+    statuses: dict[str, Counter] = {}
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        cases = operation.as_strategy()
+        if "{slug}" in operation.path:
+            found = operation.as_strategy(
+                path_parameters={"slug": slugs[operation.path.split("/")[2]]}
+            )
+            cases = strategies.one_of(cases, found)
+        statuses[operation.label] = fuzz(cases, base_url=live_server.url)
+    for label, seen in sorted(statuses.items()):
+        answers = ", ".join(f"{count} x {status}" for status, count in sorted(seen.items()))
+        print(f"schemathesis: {label}: {seen.total()} cases ({answers})")
+    total = sum(seen.total() for seen in statuses.values())
+    print(f"schemathesis: {total} cases over {len(statuses)} operations")
+    record_property("summary", f"schemathesis: {total} cases over {len(statuses)} operations")
+    assert len(statuses) == 2 * len(ENDPOINTS)
+    # Every operation was also seen answering with data, checked against the schema.
+    assert all(seen[200] for seen in statuses.values()), statuses
