@@ -201,7 +201,7 @@ def test_unknown_section_or_page_is_a_404(client, catalogue, url):
 # robots.txt
 
 
-def test_robots_txt_allows_all_but_the_admin_and_names_the_sitemap(client):
+def test_robots_txt_keeps_crawlers_to_the_pages_and_names_the_sitemap(client):
     response = client.get("/robots.txt")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/plain; charset=utf-8"
@@ -209,7 +209,27 @@ def test_robots_txt_allows_all_but_the_admin_and_names_the_sitemap(client):
     assert "User-agent: *" in lines
     assert "Disallow: /admin/" in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
-    assert [line for line in lines if line.startswith("Disallow:")] == ["Disallow: /admin/"]
+    # The pages are crawlable; the admin is private, and the API, downloads and list
+    # calendars repeat the pages under every filter combination.
+    assert [line for line in lines if line.startswith("Disallow:")] == [
+        "Disallow: /admin/",
+        "Disallow: /api/",
+        "Disallow: /sessions/export.",
+        "Disallow: /sessions/calendar.ics",
+    ]
+
+
+def test_robots_txt_leaves_session_pages_and_their_calendars_crawlable(client):
+    """A session's own calendar is one file per page, not a crawler trap."""
+    from urllib.robotparser import RobotFileParser
+
+    parser = RobotFileParser()
+    parser.parse(client.get("/robots.txt").content.decode().splitlines())
+    assert parser.can_fetch("*", "http://testserver/sessions/")
+    assert parser.can_fetch("*", "http://testserver/sessions/some-session/")
+    assert parser.can_fetch("*", "http://testserver/sessions/some-session/calendar.ics")
+    assert not parser.can_fetch("*", "http://testserver/sessions/export.csv?year=2015")
+    assert not parser.can_fetch("*", "http://testserver/api/sessions/")
 
 
 # Query counts: the same whatever the size of the catalogue.
