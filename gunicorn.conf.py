@@ -11,6 +11,8 @@ graceful_timeout = 30
 # Recycle workers now and then so a slow leak can never take the site down.
 max_requests = 2000
 max_requests_jitter = 200
-accesslog = "-"
+# With DJANGO_JSON_LOGS=1 the site writes its own JSON line per request instead.
+json_logs = os.environ.get("DJANGO_JSON_LOGS", "").strip().lower() in {"1", "true", "yes", "on"}
+accesslog = None if json_logs else "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -5,6 +5,7 @@ Everything that differs between deployments comes from the environment; see
 are safe for the public internet and refuse to start without a secret key.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -51,22 +52,40 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files, served from here rather than a CDN
     "corsheaders",
+    "csp",
+    "axes",
     "strategies",
     "sessions.apps.SessionsConfig",
 ]
 
 MIDDLEWARE = [
+    # Answers /healthz and /readyz before anything else runs, host checks included:
+    # the probes come from inside the deployment, under whatever host name.
+    "igf_catalogue.health.HealthCheckMiddleware",
+    # One JSON line per request when CATALOGUE_JSON_LOGS is on; otherwise not loaded.
+    "igf_catalogue.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Answers CORS preflights before anything else can (for /api/ only, see below).
     "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The interface language from the visitor's choice (a cookie) or Accept-Language.
+    "igf_catalogue.languages.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "igf_catalogue.api.ApiConditionalGetMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes first, so a locked-out account is refused before its password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "igf_catalogue.urls"
@@ -97,6 +116,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# An optional read replica: the catalogue's pages read from it, every write (and the
+# view counter, and logins) goes to "default" (igf_catalogue/db_routers.py).
+if DATABASE_REPLICA_URL := os.environ.get("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+        test_options={"MIRROR": "default"},
+    )
+    DATABASE_ROUTERS = ["igf_catalogue.db_routers.ReadReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -137,6 +166,15 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# The interface's languages; the content (titles, descriptions, transcripts) keeps its own.
+LANGUAGES = [
+    ("en", "English"),
+    ("es", "Español"),
+    ("fr", "Français"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our English date formats ("12 November 2015"); the other languages use Django's.
+FORMAT_MODULE_PATH = ["igf_catalogue.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -158,7 +196,7 @@ STORAGES = {
 LOGIN_URL = "admin:login"
 
 # Editors' sessions end when the browser closes and after two hours in any case.
-SESSION_COOKIE_AGE = 2 * 60 * 60
+SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_COOKIE_AGE", str(2 * 60 * 60)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -167,13 +205,48 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips a
+    # client's own); turn off when gunicorn faces the internet directly.
+    if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", True):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    # Probes from inside the deployment speak plain HTTP (igf_catalogue/health.py
+    # answers them before this redirect anyway).
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
+
+# Content-Security-Policy (django-csp): only this site's own files, no inline script
+# or style, no plugins, no framing. JSON-LD blocks are data, not scripts, and pass.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+
+# django-axes: after AXES_FAILURE_LIMIT wrong passwords for one username from one
+# address, that pair is refused for AXES_COOLOFF_TIME, right password or not.
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=int(os.environ.get("DJANGO_AXES_COOLOFF_MINUTES", "15"))
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "igf_catalogue.errors.login_locked_out"
+# No version banner at every start (failures and lockouts are still logged).
+AXES_VERBOSE = False
+# The same client address the view counter uses (CATALOGUE_CLIENT_IP_HEADER).
+AXES_CLIENT_IP_CALLABLE = "sessions.views_counter.client_address"
 
 # Catalogue behaviour.
 CATALOGUE_RELATED_SESSIONS = int(os.environ.get("CATALOGUE_RELATED_SESSIONS", "3"))
@@ -231,9 +304,32 @@ CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
 CORS_ALLOW_HEADERS = ("accept", "accept-language", "if-modified-since", "if-none-match")
 CORS_EXPOSE_HEADERS = ("ETag", "Retry-After")
 
+# With DJANGO_JSON_LOGS=1 every log line is one JSON object, and each request adds
+# one line with its method, path, status, duration and query count
+# (igf_catalogue/request_log.py).
+CATALOGUE_JSON_LOGS = env_bool("DJANGO_JSON_LOGS")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if CATALOGUE_JSON_LOGS else {}),
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# How long an anonymous visitor's page may be served from the cache (sessions.page_cache).
+# An edit shows at once whatever this is; only view counts may be this old.
+CATALOGUE_PAGE_CACHE_SECONDS = int(os.environ.get("CATALOGUE_PAGE_CACHE_SECONDS", "300"))
+# Paginates the public lists and the API: this one counts each list once per catalogue
+# version (counting means reading every matching session).
+CATALOGUE_PAGINATOR = "sessions.page_cache.VersionedCountPaginator"

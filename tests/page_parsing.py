@@ -78,3 +78,43 @@ def markup_problems(content: str) -> list[str]:
     problems = checker.problems + [f"<{tag}> never closed" for tag in checker.open_tags]
     duplicates = {id_ for id_ in checker.ids if checker.ids.count(id_) > 1}
     return problems + [f'id="{id_}" used twice' for id_ in sorted(duplicates)]
+
+
+class InlineCodeFinder(HTMLParser):
+    """Collects what a strict CSP would block: inline scripts, styles and handlers."""
+
+    DATA_BLOCK_TYPES = {"application/ld+json", "application/json"}
+
+    def __init__(self):
+        super().__init__()
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        script_type = (attributes.get("type") or "").lower()
+        if (
+            tag == "script"
+            and not attributes.get("src")
+            and script_type not in self.DATA_BLOCK_TYPES
+        ):
+            self.problems.append(f"inline <script> at line {self.getpos()[0]}")
+        if tag == "style":
+            self.problems.append(f"<style> element at line {self.getpos()[0]}")
+        for name, value in attrs:
+            if name == "style":
+                self.problems.append(f'style="{value}" on <{tag}> at line {self.getpos()[0]}')
+            if name.startswith("on"):
+                self.problems.append(f"{name} handler on <{tag}> at line {self.getpos()[0]}")
+            if name in ("href", "src", "action") and (value or "").lower().startswith(
+                "javascript:"
+            ):
+                self.problems.append(f"javascript: URL on <{tag}> at line {self.getpos()[0]}")
+
+    handle_startendtag = handle_starttag
+
+
+def inline_code_in(html: str) -> list[str]:
+    finder = InlineCodeFinder()
+    finder.feed(html)
+    finder.close()
+    return finder.problems

@@ -64,3 +64,27 @@ def test_gunicorn_workers_follow_the_cpu_count(monkeypatch):
     monkeypatch.delenv("GUNICORN_WORKERS", raising=False)
     config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     assert config["workers"] == multiprocessing.cpu_count() * 2 + 1
+
+
+def test_compose_web_is_healthy_when_it_answers_readyz():
+    healthcheck = load_compose()["services"]["web"]["healthcheck"]
+    command = " ".join(healthcheck["test"])
+    assert "http://127.0.0.1:8000/readyz" in command
+    # The slim Python image has no curl: the probe is Python's own.
+    assert healthcheck["test"][:2] == ["CMD", "python"]
+
+
+def test_compose_redis_is_optional_and_the_web_reads_its_url_from_the_environment():
+    compose = load_compose()
+    assert compose["services"]["redis"]["image"].startswith("redis")
+    assert compose["services"]["redis"]["profiles"] == ["redis"]
+    assert compose["services"]["web"]["environment"]["REDIS_URL"] == "${REDIS_URL:-}"
+
+
+def test_gunicorn_access_log_gives_way_to_the_json_request_log(monkeypatch):
+    import runpy
+
+    monkeypatch.delenv("DJANGO_JSON_LOGS", raising=False)
+    assert runpy.run_path(str(ROOT / "gunicorn.conf.py"))["accesslog"] == "-"
+    monkeypatch.setenv("DJANGO_JSON_LOGS", "1")
+    assert runpy.run_path(str(ROOT / "gunicorn.conf.py"))["accesslog"] is None

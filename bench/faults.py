@@ -1,0 +1,588 @@
+"""Fault checks under load: the database stopping, and a gunicorn worker dying.
+
+    bench/faults [--connections 6] [--outage 10] [--workers 3]
+
+Starts a private PostgreSQL (initdb into a temporary directory, on its own port;
+never the server anything else uses), migrates it and loads the demo data, serves
+the site with gunicorn and the production settings, and keeps it busy with a few
+browser-like clients reading session pages and the session list. Then:
+
+A. Stops PostgreSQL for --outage seconds and starts it again. Expected: answers
+   during the outage are 503 pages in the site's layout, never a 500 or a
+   traceback; 200s again within seconds of the restart without restarting gunicorn;
+   every view the site acknowledged (`X-View-Counted: 1`) is in the database.
+B. Kills one gunicorn worker with SIGKILL. Expected: only the request that worker
+   was serving fails (a sync worker serves one at a time); the master starts a new
+   worker.
+C. Starts a second gunicorn "host" on the same PostgreSQL and a private Redis, and
+   has visitors read the same pages from both hosts at once. Expected: each visitor's
+   view of a session is counted once, whichever host served it, both hosts show the
+   same count, and an edit shows on both at once.
+
+Prints one table and exits non-zero if an expectation failed. Run as root (it runs
+PostgreSQL as the postgres user) or as the user that owns the PostgreSQL binaries.
+"""
+
+import argparse
+import collections
+import contextlib
+import http.client
+import itertools
+import json
+import os
+import random
+import re
+import secrets
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+DATABASE = "igf_faults"
+
+
+def postgres_bin_dir() -> Path:
+    if configured := os.environ.get("PG_BIN"):
+        return Path(configured)
+    with contextlib.suppress(FileNotFoundError, subprocess.CalledProcessError):
+        found = subprocess.run(
+            ["pg_config", "--bindir"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        if (Path(found) / "initdb").exists():
+            return Path(found)
+    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    if not candidates:
+        sys.exit("initdb not found: set PG_BIN to PostgreSQL's bin directory")
+    return candidates[-1].parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class PrivatePostgres:
+    """A throwaway PostgreSQL cluster in a temporary directory, on its own port."""
+
+    def __init__(self, directory: Path, port: int):
+        self.bin = postgres_bin_dir()
+        self.directory = directory
+        self.data = directory / "data"
+        self.port = port
+        self.as_postgres_user = os.geteuid() == 0
+
+    def run(self, *command: str) -> None:
+        if self.as_postgres_user:
+            command = ("su", "postgres", "-c", shlex.join(command))
+        subprocess.run(command, check=True, capture_output=True, cwd="/")
+
+    def initdb(self) -> None:
+        if self.as_postgres_user:
+            shutil.chown(self.directory, "postgres", "postgres")
+        self.run(
+            str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust",
+            "--no-sync",
+        )  # fmt: skip
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1"
+        self.run(
+            str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.directory / "log"),
+            "-o", options, "-w", "start",
+        )  # fmt: skip
+
+    def stop(self, mode: str = "fast") -> None:
+        self.run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop")
+
+    def url(self, database: str) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+
+
+@dataclass
+class Answer:
+    started: float
+    finished: float
+    kind: str
+    status: str  # "200", "503", ... or "error: <what>"
+    counted: bool = False
+    body_sample: str = ""
+
+
+@dataclass
+class LoadGenerator:
+    """Clients that each request a session page or the list, one request at a time."""
+
+    host: str
+    port: int
+    slugs: list[str]
+    connections: int
+    answers: list[Answer] = field(default_factory=list)
+    stop_event: threading.Event = field(default_factory=threading.Event)
+    visitors: itertools.count = field(default_factory=itertools.count)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def one_request(self, rng: random.Random) -> Answer:
+        if rng.random() < 0.7:
+            kind, path = "session page", f"/sessions/{rng.choice(self.slugs)}/"
+        else:
+            kind, path = "session list", f"/sessions/?page={rng.randint(1, 3)}"
+        # Each request is a new visitor, so every session page view is one to count.
+        user_agent = f"Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0 visitor/{next(self.visitors)}"
+        started = time.monotonic()
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=20)
+        try:
+            connection.request("GET", path, headers={"User-Agent": user_agent})
+            response = connection.getresponse()
+            body = response.read()
+            status = str(response.status)
+            counted = response.getheader("X-View-Counted") == "1"
+            sample = body.decode(errors="replace") if response.status >= 500 else ""
+        except (OSError, http.client.HTTPException) as error:
+            status, counted, sample = f"error: {type(error).__name__}", False, ""
+        finally:
+            connection.close()
+        return Answer(started, time.monotonic(), kind, status, counted, sample)
+
+    def client(self, seed: int) -> None:
+        rng = random.Random(seed)
+        while not self.stop_event.is_set():
+            answer = self.one_request(rng)
+            with self.lock:
+                self.answers.append(answer)
+
+    @contextlib.contextmanager
+    def running(self):
+        threads = [
+            threading.Thread(target=self.client, args=(seed,), daemon=True)
+            for seed in range(self.connections)
+        ]
+        for thread in threads:
+            thread.start()
+        try:
+            yield self
+        finally:
+            self.stop_event.set()
+            for thread in threads:
+                thread.join(timeout=30)
+
+
+def statuses(answers: list[Answer]) -> str:
+    counts = collections.Counter(answer.status for answer in answers)
+    return ", ".join(f"{status}: {count}" for status, count in sorted(counts.items())) or "none"
+
+
+def total_views(database_url: str, slugs: list[str]) -> tuple[int, int]:
+    """The sessions' totals and their daily rows, summed, read from the database."""
+    with psycopg.connect(database_url) as connection:
+        views = connection.execute(
+            "SELECT coalesce(sum(views), 0) FROM catalogue_session WHERE slug = ANY(%s)", [slugs]
+        ).fetchone()[0]
+        daily = connection.execute(
+            "SELECT coalesce(sum(d.views), 0) FROM catalogue_dailyviews d "
+            "JOIN catalogue_session s ON s.id = d.session_id WHERE s.slug = ANY(%s)",
+            [slugs],
+        ).fetchone()[0]
+    return int(views), int(daily)
+
+
+def wait_until_up(port: int, path: str = "/healthz", timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError, http.client.HTTPException):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", path)
+            if connection.getresponse().status == 200:
+                return
+        time.sleep(0.2)
+    sys.exit(f"gunicorn did not answer {path} within {timeout:.0f} s")
+
+
+def worker_pids(master_pid: int) -> list[int]:
+    output = subprocess.run(
+        ["ps", "-o", "pid=", "--ppid", str(master_pid)], capture_output=True, text=True
+    ).stdout
+    return sorted(int(pid) for pid in output.split())
+
+
+class Report:
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, str, bool]] = []
+
+    def check(self, what: str, measured: str, expected: str, passed: bool) -> None:
+        self.rows.append((what, measured, expected, passed))
+
+    def print(self) -> None:
+        widths = [max(len(str(row[i])) for row in self.rows + [self.header]) for i in range(3)]
+        for what, measured, expected, *passed in [self.header, *self.rows]:
+            verdict = passed[0] if isinstance(passed[0], str) else ("ok" if passed[0] else "FAIL")
+            print(
+                f"{what:<{widths[0]}}  {measured:<{widths[1]}}  {expected:<{widths[2]}}  {verdict}"
+            )
+
+    header = ("check", "measured", "expected", "result")
+
+    @property
+    def passed(self) -> bool:
+        return all(row[3] for row in self.rows)
+
+
+def database_outage(args, postgres, load, database_url, slugs, report) -> None:
+    views_before = total_views(database_url, slugs)
+    with load.running():
+        time.sleep(args.warm_up)
+        stop_began = time.monotonic()
+        postgres.stop()
+        stopped = time.monotonic()
+        time.sleep(args.outage)
+        postgres.start()
+        restarted = time.monotonic()
+        time.sleep(args.after)
+    answers = list(load.answers)
+    views_after = total_views(database_url, slugs)
+
+    before = [a for a in answers if a.finished < stop_began]
+    during = [a for a in answers if a.started >= stopped and a.finished <= restarted]
+    after = [a for a in answers if a.started >= restarted]
+    first_ok = min((a.finished for a in after if a.status == "200"), default=None)
+    outage_pages = [a for a in during if a.status == "503"]
+    server_errors = [a for a in answers if a.status == "500"]
+    tracebacks = [a for a in answers if "Traceback" in a.body_sample]
+    acknowledged = sum(1 for a in answers if a.status == "200" and a.counted)
+    stored = views_after[0] - views_before[0]
+    stored_daily = views_after[1] - views_before[1]
+
+    print(f"\nA. PostgreSQL stopped for {restarted - stopped:.1f} s under load")
+    print(f"   before the stop: {statuses(before)}")
+    print(f"   database down:   {statuses(during)}")
+    print(f"   after restart:   {statuses(after)}")
+    report.check(
+        "A: answers while the database is down",
+        statuses(during),
+        "503 only",
+        bool(during) and all(a.status == "503" for a in during),
+    )
+    in_layout = all(
+        'class="site-header"' in a.body_sample and "briefly unavailable" in a.body_sample
+        for a in outage_pages
+    )
+    report.check(
+        "A: 503 page in the site's layout",
+        f"{len(outage_pages)} pages, layout {'yes' if in_layout else 'NO'}",
+        "every one",
+        bool(outage_pages) and in_layout,
+    )
+    report.check("A: 500 answers", str(len(server_errors)), "0", not server_errors)
+    report.check("A: tracebacks shown", str(len(tracebacks)), "0", not tracebacks)
+    recovery = "never" if first_ok is None else f"{first_ok - restarted:.2f} s"
+    report.check(
+        "A: first 200 after the restart",
+        recovery,
+        f"< {args.recovery_limit:g} s, no gunicorn restart",
+        first_ok is not None and first_ok - restarted < args.recovery_limit,
+    )
+    late = [a for a in after if a.started >= restarted + args.recovery_limit]
+    report.check(
+        f"A: answers from {args.recovery_limit:g} s after the restart",
+        statuses(late),
+        "200 only",
+        bool(late) and all(a.status == "200" for a in late),
+    )
+    report.check(
+        "A: views acknowledged / stored (total, daily)",
+        f"{acknowledged} / {stored}, {stored_daily}",
+        "all equal",
+        acknowledged == stored == stored_daily,
+    )
+
+
+def worker_killed(args, gunicorn_pid, load, database_url, slugs, report) -> None:
+    views_before = total_views(database_url, slugs)
+    workers_before = worker_pids(gunicorn_pid)
+    victim = random.Random(1).choice(workers_before)
+    with load.running():
+        time.sleep(args.warm_up)
+        killed_at = time.monotonic()
+        os.kill(victim, signal.SIGKILL)
+        time.sleep(args.after)
+    answers = list(load.answers)
+    views_after = total_views(database_url, slugs)
+    workers_after = worker_pids(gunicorn_pid)
+
+    failed = [a for a in answers if a.status != "200"]
+    in_flight = [a for a in failed if a.started <= killed_at <= a.finished]
+    acknowledged = sum(1 for a in answers if a.status == "200" and a.counted)
+    stored = views_after[0] - views_before[0]
+
+    print(f"\nB. gunicorn worker {victim} killed (SIGKILL) under load")
+    print(f"   answers: {statuses(answers)}")
+    report.check(
+        "B: failed requests",
+        f"{len(failed)} ({statuses(failed)})",
+        "<= 1, the one in flight",
+        len(failed) <= 1 and len(failed) == len(in_flight),
+    )
+    report.check(
+        "B: workers after the kill",
+        f"{len(workers_after)} (was {len(workers_before)})",
+        "replaced",
+        len(workers_after) == len(workers_before) and victim not in workers_after,
+    )
+    # A view the killed worker stored but could not acknowledge is stored, not lost.
+    report.check(
+        "B: views acknowledged / stored",
+        f"{acknowledged} / {stored}",
+        "stored - acknowledged in 0..1",
+        0 <= stored - acknowledged <= len(in_flight),
+    )
+
+
+class PrivateRedis:
+    """A throwaway redis-server on its own port, keeping nothing on disk."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def start_gunicorn(environment: dict, port: int, workers: int, log: Path) -> subprocess.Popen:
+    environment = {**environment, "GUNICORN_BIND": f"127.0.0.1:{port}"}
+    environment["GUNICORN_WORKERS"] = str(workers)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "igf_catalogue.wsgi"],
+        cwd=ROOT,
+        env=environment,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    wait_until_up(port)
+    wait_until_up(port, "/readyz")
+    return process
+
+
+def shown_view_count(port: int, slug: str) -> tuple[int, str]:
+    """The count a host's page shows (to a robot, whose view is not counted), and its title."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+    connection.request("GET", f"/sessions/{slug}/", headers={"User-Agent": "faults-robot/1.0"})
+    page = connection.getresponse().read().decode()
+    connection.close()
+    count = re.search(r'"userInteractionCount": (\d+)', page)
+    title = re.search(r"<h1[^>]*>(.*?)</h1>", page, re.DOTALL)
+    return int(count.group(1)) if count else -1, title.group(1).strip() if title else ""
+
+
+def several_hosts(args, ports, environment, database_url, slugs, report) -> None:
+    views_before = total_views(database_url, slugs)
+    visitors = [f"Mozilla/5.0 (X11; Linux x86_64) Firefox/131.0 reader/{n}" for n in range(20)]
+    # Every visitor reads every page twice from each host, all in a shuffled order.
+    requests = [
+        (port, visitor, slug)
+        for visitor in visitors
+        for slug in slugs
+        for port in ports
+        for _ in range(2)
+    ]
+    random.Random(2).shuffle(requests)
+
+    def fetch(request) -> tuple[str, bool]:
+        port, visitor, slug = request
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+        try:
+            connection.request("GET", f"/sessions/{slug}/", headers={"User-Agent": visitor})
+            response = connection.getresponse()
+            response.read()
+            return str(response.status), response.getheader("X-View-Counted") == "1"
+        except (OSError, http.client.HTTPException) as error:
+            return f"error: {type(error).__name__}", False
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=args.connections) as pool:
+        results = list(pool.map(fetch, requests))
+    views_after = total_views(database_url, slugs)
+    acknowledged = sum(1 for status, counted in results if status == "200" and counted)
+    expected = len(visitors) * len(slugs)
+    stored = views_after[0] - views_before[0]
+
+    print(
+        f"\nC. {len(ports)} hosts, {len(visitors)} visitors reading {len(slugs)} pages 4 times each"
+    )
+    print(f"   answers: {statuses([Answer(0, 0, '', status) for status, _ in results])}")
+    report.check(
+        "C: views counted (acknowledged / stored)",
+        f"{acknowledged} / {stored}",
+        f"{expected}, once per visitor and page",
+        acknowledged == stored == expected,
+    )
+    shown = [shown_view_count(port, slugs[0])[0] for port in ports]
+    report.check(
+        "C: view count each host shows",
+        " / ".join(map(str, shown)),
+        "the same",
+        len(set(shown)) == 1 and shown[0] >= 0,
+    )
+    new_title = f"Renamed while cached {secrets.token_hex(3)}"
+    subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c",
+         "from sessions.models import Session; "
+         f"s = Session.objects.get(slug={slugs[0]!r}); s.title = {new_title!r}; s.save()"],
+        cwd=ROOT, env=environment, check=True, capture_output=True,
+    )  # fmt: skip
+    titles = [shown_view_count(port, slugs[0])[1] for port in ports]
+    report.check(
+        "C: an edit, seen from each host at once",
+        "both" if all(new_title in title for title in titles) else " / ".join(titles),
+        "both",
+        all(new_title in title for title in titles),
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--connections", type=int, default=6, help="concurrent clients")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument("--outage", type=float, default=10, help="seconds PostgreSQL is down")
+    parser.add_argument("--warm-up", type=float, default=5, help="seconds of load before a fault")
+    parser.add_argument("--after", type=float, default=15, help="seconds of load after a fault")
+    parser.add_argument("--recovery-limit", type=float, default=5, help="seconds to recover")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    args = parser.parse_args()
+
+    directory = Path(tempfile.mkdtemp(prefix="igf-faults-"))
+    postgres = PrivatePostgres(directory, free_port())
+    redis = None
+    gunicorn = None
+    second_host = None
+    report = Report()
+    try:
+        print(f"Private PostgreSQL on port {postgres.port} in {directory}")
+        postgres.initdb()
+        postgres.start()
+        postgres.run(
+            str(postgres.bin / "createdb"), "-h", "127.0.0.1", "-p", str(postgres.port),
+            "-U", "postgres", DATABASE,
+        )  # fmt: skip
+        database_url = postgres.url(DATABASE)
+
+        # Production settings, with static files collected into the temporary directory.
+        (directory / "faults_settings.py").write_text(
+            "from igf_catalogue.settings import *  # noqa: F403\n"
+            f"STATIC_ROOT = {str(directory / 'static')!r}\n"
+        )
+        environment = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "GUNICORN_"))
+        }
+        environment.update(
+            DJANGO_SETTINGS_MODULE="faults_settings",
+            PYTHONPATH=os.pathsep.join([str(directory), str(ROOT)]),
+            DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+            DJANGO_ALLOWED_HOSTS="127.0.0.1",
+            DJANGO_SECURE_SSL_REDIRECT="0",
+            DJANGO_SECURE_COOKIES="0",
+            DATABASE_URL=database_url,
+        )
+        if shutil.which("redis-server"):
+            redis = PrivateRedis(free_port())
+            environment["REDIS_URL"] = redis.url()
+        manage = [sys.executable, "manage.py"]
+        for command in (
+            ["migrate", "--noinput"],
+            ["load_demo_data"],
+            ["collectstatic", "--noinput"],
+        ):
+            subprocess.run(
+                manage + command, cwd=ROOT, env=environment, check=True, capture_output=True
+            )
+
+        port = free_port()
+        gunicorn = start_gunicorn(environment, port, args.workers, directory / "gunicorn.log")
+        with psycopg.connect(database_url) as connection:
+            slugs = [
+                row[0]
+                for row in connection.execute(
+                    "SELECT slug FROM catalogue_session WHERE status = 'published' "
+                    "ORDER BY date DESC, id LIMIT 12"
+                )
+            ]
+        print(
+            f"gunicorn (pid {gunicorn.pid}, {args.workers} workers) on port {port}; "
+            f"{args.connections} clients on {len(slugs)} session pages and the list; "
+            f"cache: {'a private Redis' if redis else 'per worker (no redis-server found)'}"
+        )
+
+        database_outage(
+            args,
+            postgres,
+            LoadGenerator("127.0.0.1", port, slugs, args.connections),
+            database_url,
+            slugs,
+            report,
+        )
+        report.check(
+            "A: gunicorn master restarted",
+            "no" if gunicorn.poll() is None else "it exited",
+            "no",
+            gunicorn.poll() is None,
+        )
+        worker_killed(
+            args,
+            gunicorn.pid,
+            LoadGenerator("127.0.0.1", port, slugs, args.connections),
+            database_url,
+            slugs,
+            report,
+        )
+        if redis:
+            second_port = free_port()
+            second_host = start_gunicorn(
+                environment, second_port, 2, directory / "gunicorn-second-host.log"
+            )
+            several_hosts(args, [port, second_port], environment, database_url, slugs, report)
+        else:
+            print("\nC. skipped: redis-server is not installed")
+        print()
+        report.print()
+        print(json.dumps({"passed": report.passed}))
+        return 0 if report.passed else 1
+    finally:
+        for server in (gunicorn, second_host):
+            if server is not None and server.poll() is None:
+                server.send_signal(signal.SIGTERM)
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    server.wait(timeout=30)
+        if redis is not None:
+            redis.stop()
+        with contextlib.suppress(subprocess.CalledProcessError):
+            postgres.stop("fast")
+        if args.keep:
+            print(f"Kept {directory}")
+        else:
+            shutil.rmtree(directory, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
