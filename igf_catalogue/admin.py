@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 # Links typed without a scheme are taken as https (Django 6's default, stated for 5.2).
 URLS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
@@ -24,9 +25,9 @@ class LabelledAutocompleteJsonView(AutocompleteJsonView):
 
 
 class CatalogueAdminSite(admin.AdminSite):
-    site_header = "IGF Session Catalogue administration"
-    site_title = "IGF Session Catalogue"
-    index_title = "Catalogue administration"
+    site_header = _("IGF Session Catalogue administration")
+    site_title = _("IGF Session Catalogue")
+    index_title = _("Catalogue administration")
     site_url = "/"
 
     def autocomplete_view(self, request):

@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
+from django.views.i18n import set_language
 
 from sessions import views as session_views
 from sessions.sitemaps import SITEMAPS
@@ -11,6 +13,9 @@ urlpatterns = [
     path("", include("sessions.urls")),
     path("strategies/", include("strategies.urls")),
     path("admin/", admin.site.urls),
+    # The language switcher's form posts here; it only sets the language cookie, so it
+    # needs no CSRF token, and the pages that carry the form give no cookie of their own.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("api/", include("igf_catalogue.api_urls")),
     path(
         "sitemap.xml",

@@ -15,11 +15,12 @@ from django.http import HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.translation import gettext, gettext_lazy
 
 from .filters import SessionFilter
 from .models import Session
 
-FEED_TITLE = "IGF sessions"
+FEED_TITLE = gettext_lazy("IGF sessions")
 FEED_LENGTH = 50
 # The date in the items' tag: URIs (RFC 4151); it must never change.
 TAG_DATE = "2025"
@@ -90,7 +91,7 @@ class SessionSelection:
     def title(self) -> str:
         """ "IGF sessions", or "IGF sessions — 2015, Workshop" for a filtered list."""
         labels = ", ".join(item.label for item in self.filters)
-        return f"{FEED_TITLE} — {labels}" if labels else FEED_TITLE
+        return f"{FEED_TITLE} — {labels}" if labels else str(FEED_TITLE)
 
     @staticmethod
     def _query(params: list[tuple[str, str]]) -> str:
@@ -142,7 +143,9 @@ class SessionsFeed(Feed):
         return xml_text(obj.selection.title)
 
     def subtitle(self, obj: FeedRequest) -> str:
-        return "Sessions of the Internet Governance Forum, newly published in its catalogue."
+        return gettext(
+            "Sessions of the Internet Governance Forum, newly published in its catalogue."
+        )
 
     description = subtitle  # what RSS calls it
 

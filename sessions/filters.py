@@ -17,6 +17,7 @@ from django.core.validators import slug_re
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 
 from strategies.models import Strategy
 
@@ -29,15 +30,15 @@ FILTER_PARAMETERS = (
 )  # fmt: skip
 # How each filter in use is named on its chip.
 CHIP_LABELS = {
-    "year": "Year",
-    "venue": "Venue",
-    "type": "Type",
-    "topic": "Topic",
-    "strategy": "Strategy",
-    "speaker": "Speaker",
-    "stakeholder": "Stakeholder",
-    "tag": "Tag",
-    "q": "Search",
+    "year": _("Year"),
+    "venue": _("Venue"),
+    "type": _("Type"),
+    "topic": _("Topic"),
+    "strategy": _("Strategy"),
+    "speaker": _("Speaker"),
+    "stakeholder": _("Stakeholder"),
+    "tag": _("Tag"),
+    "q": _("Search"),
 }
 SORT_ORDERS = {
     # Each ends on the primary key, so a page never shifts between two requests.
@@ -47,16 +48,16 @@ SORT_ORDERS = {
     "title": ("title", "pk"),
 }
 SORT_CHOICES = [
-    ("-date", "Newest first"),
-    ("date", "Oldest first"),
-    ("-views", "Most viewed"),
-    ("title", "Title, A to Z"),
+    ("-date", _("Newest first")),
+    ("date", _("Oldest first")),
+    ("-views", _("Most viewed")),
+    ("title", _("Title, A to Z")),
 ]
 DEFAULT_SORT = "-date"
 # Offered, and the default, when the list is searched: best match first; among equally
 # good matches the most viewed, then the newest.
 RELEVANCE = "relevance"
-RELEVANCE_CHOICE = (RELEVANCE, "Relevance")
+RELEVANCE_CHOICE = (RELEVANCE, _("Relevance"))
 RELEVANCE_ORDER = ("-search_rank", "-views", "-date", "-pk")
 MAX_SEARCH_LENGTH = 200
 LONGEST_SLUG = 320  # Session.slug; the other models' slugs are shorter
@@ -77,10 +78,10 @@ class SlugChoiceField(django_filters.fields.ModelChoiceField):
 class SlugFilter(django_filters.ModelChoiceFilter):
     field_class = SlugChoiceField
 
-    def __init__(self, *args, noun: str, **kwargs):
+    def __init__(self, *args, any_label: str, unknown: str, **kwargs):
         kwargs.setdefault("to_field_name", "slug")
-        kwargs.setdefault("empty_label", f"Any {noun}")
-        kwargs.setdefault("error_messages", {"invalid_choice": f"There is no such {noun}."})
+        kwargs.setdefault("empty_label", any_label)
+        kwargs.setdefault("error_messages", {"invalid_choice": unknown})
         super().__init__(*args, **kwargs)
 
 
@@ -136,50 +137,76 @@ def without_empty_filters(query: QueryDict) -> str | None:
 
 class SessionFilter(django_filters.FilterSet):
     year = django_filters.ChoiceFilter(
-        label="Year",
+        label=_("Year"),
         field_name="date",
         lookup_expr="year",
-        empty_label="Any year",
-        error_messages={"invalid_choice": "There are no sessions in that year."},
+        empty_label=_("Any year"),
+        error_messages={"invalid_choice": _("There are no sessions in that year.")},
     )
-    venue = SlugFilter(label="Venue", noun="venue", queryset=Venue.objects.order_by("city"))
-    type = SlugFilter(label="Session type", noun="session type", queryset=SessionType.objects.all())
-    topic = SlugFilter(label="Topic", noun="topic", queryset=Topic.objects.all())
+    venue = SlugFilter(
+        label=_("Venue"),
+        any_label=_("Any venue"),
+        unknown=_("There is no such venue."),
+        queryset=Venue.objects.order_by("city"),
+    )
+    type = SlugFilter(
+        label=_("Session type"),
+        any_label=_("Any session type"),
+        unknown=_("There is no such session type."),
+        queryset=SessionType.objects.all(),
+    )
+    topic = SlugFilter(
+        label=_("Topic"),
+        any_label=_("Any topic"),
+        unknown=_("There is no such topic."),
+        queryset=Topic.objects.all(),
+    )
     strategy = SlugFilter(
-        label="Strategy", noun="strategy", queryset=Strategy.objects.all(), method="presenting"
+        label=_("Strategy"),
+        any_label=_("Any strategy"),
+        unknown=_("There is no such strategy."),
+        queryset=Strategy.objects.all(),
+        method="presenting",
     )
     # Reached from a speaker's page and shown as a chip: a list of every speaker ever
     # would be too long to choose from, so the form only carries it along.
     speaker = SlugFilter(
-        label="Speaker",
-        noun="speaker",
+        label=_("Speaker"),
+        any_label=_("Any speaker"),
+        unknown=_("There is no such speaker."),
         queryset=Speaker.objects.all(),
         method="featuring",
         widget=forms.HiddenInput,
     )
     stakeholder = django_filters.ChoiceFilter(
-        label="Stakeholder group",
+        label=_("Stakeholder group"),
         choices=Speaker.StakeholderGroup.choices,
-        empty_label="Any stakeholder group",
+        empty_label=_("Any stakeholder group"),
         method="with_stakeholder",
-        error_messages={"invalid_choice": "That is not a stakeholder group."},
+        error_messages={"invalid_choice": _("That is not a stakeholder group.")},
     )
-    tag = SlugFilter(label="Tag", noun="tag", queryset=Tag.objects.all(), method="tagged")
+    tag = SlugFilter(
+        label=_("Tag"),
+        any_label=_("Any tag"),
+        unknown=_("There is no such tag."),
+        queryset=Tag.objects.all(),
+        method="tagged",
+    )
     q = django_filters.CharFilter(
-        label="Search titles, descriptions, speakers, tags and transcripts",
+        label=_("Search titles, descriptions, speakers, tags and transcripts"),
         method="search",
         max_length=MAX_SEARCH_LENGTH,
         widget=forms.SearchInput,
-        error_messages={"max_length": f"A search is at most {MAX_SEARCH_LENGTH} characters long."},
+        error_messages={"max_length": _("A search is at most %(limit_value)d characters long.")},
     )
     sort = django_filters.ChoiceFilter(
-        label="Sort by",
+        label=_("Sort by"),
         choices=SORT_CHOICES,
         empty_label=None,
         # Applied in filter_queryset, so the default order holds when `sort` is
         # absent or not valid.
         method="keep_order",
-        error_messages={"invalid_choice": "That is not a sort order, so the newest come first."},
+        error_messages={"invalid_choice": _("That is not a sort order, so the newest come first.")},
     )
 
     class Meta:
@@ -312,5 +339,5 @@ def _chip_value(name: str, value: object) -> str:
     if name == "q":
         return f"“{value}”"
     if name == "stakeholder":
-        return Speaker.StakeholderGroup(value).label
+        return str(Speaker.StakeholderGroup(value).label)
     return str(value)

@@ -22,6 +22,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils.translation import gettext_lazy as _
 
 from .models import Participant, Session, Speaker
 from .search import schedule_refresh
@@ -31,10 +32,10 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 # A speaker's details that a merge fills in from the duplicates when the kept one lacks them.
 MERGED_DETAILS = ("organisation", "stakeholder_group", "regional_group", "bio_link")
 ROLE_HEADINGS = {
-    Participant.Role.ORGANISER: ("Organiser", "Organisers"),
-    Participant.Role.SPEAKER: ("Speaker", "Speakers"),
-    Participant.Role.MODERATOR: ("Moderator", "Moderators"),
-    Participant.Role.RAPPORTEUR: ("Rapporteur", "Rapporteurs"),
+    Participant.Role.ORGANISER: (_("Organiser"), _("Organisers")),
+    Participant.Role.SPEAKER: (_("Speaker"), _("Speakers")),
+    Participant.Role.MODERATOR: (_("Moderator"), _("Moderators")),
+    Participant.Role.RAPPORTEUR: (_("Rapporteur"), _("Rapporteurs")),
 }
 # Roles in the order a programme lists them (the order of Participant.Role), not alphabetical.
 ROLE_RANK = Case(

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
 from igf_catalogue.admin import URLS_ASSUME_HTTPS
 
@@ -47,7 +48,7 @@ class StrategyAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(session_count=Count("sessions"))
 
-    @admin.display(description="sessions", ordering="session_count")
+    @admin.display(description=_("sessions"), ordering="session_count")
     def session_count(self, strategy):
         return strategy.session_count
 

@@ -370,6 +370,8 @@ HOSTILE_VALUES = [
 ]
 # Escaped, these read "&lt;script" and so on: only an unescaped tag could run.
 HOSTILE_MARKUP = ("<script", "<img", "<svg")
+# The one script the list page loads itself, left out before looking for those.
+OWN_SCRIPT = '<script src="/static/js/filters.js" defer></script>'
 
 
 def hostile_query_strings(count: int, *, seed: int) -> list[str]:
@@ -398,7 +400,7 @@ def test_hostile_query_strings_never_give_a_server_error(client, catalogue, seed
             assert response["Location"].startswith("/sessions/")
             response = client.get(response["Location"])
         assert response.status_code == 200, query
-        content = response.content.decode().lower()
+        content = response.content.decode().lower().replace(OWN_SCRIPT, "", 1)
         for markup in HOSTILE_MARKUP:
             assert markup not in content, query
         assert not response.cookies
@@ -408,7 +410,7 @@ def test_each_hostile_value_in_every_parameter_at_once_gives_a_page(client, cata
     for value in HOSTILE_VALUES:
         response = client.get("/sessions/", dict.fromkeys(PARAMETERS, value), follow=True)
         assert response.status_code == 200, value
-        content = response.content.decode().lower()
+        content = response.content.decode().lower().replace(OWN_SCRIPT, "", 1)
         for markup in HOSTILE_MARKUP:
             assert markup not in content, value
 

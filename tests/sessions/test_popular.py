@@ -148,7 +148,7 @@ def test_home_shows_the_last_7_days_with_their_views(client):
         "Famous long ago",
         "Discovered this week",
     ]
-    assert visible_text(first_element(most_viewed, "p", "views")) == "5000 views"
+    assert visible_text(first_element(most_viewed, "p", "views")) == "5,000 views"
 
 
 def test_home_without_recent_views_has_no_popular_section(client):
