@@ -4,6 +4,12 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.module_loading import import_string
+
+
+def paginator_class() -> type[Paginator]:
+    """CATALOGUE_PAGINATOR: Django's, or one that keeps its counts (see the settings)."""
+    return import_string(settings.CATALOGUE_PAGINATOR)
 
 
 def paginate(request: HttpRequest, items: QuerySet, *, per_page: int | None = None) -> Page:
@@ -12,7 +18,7 @@ def paginate(request: HttpRequest, items: QuerySet, *, per_page: int | None = No
     Anything not a page number ("abc", "1.5", "") gives the first page and a number
     past the end the last. The page carries `elided_page_range` for its links.
     """
-    paginator = Paginator(items, per_page or settings.CATALOGUE_SESSIONS_PER_PAGE)
+    paginator = paginator_class()(items, per_page or settings.CATALOGUE_SESSIONS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     page.elided_page_range = list(
         paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)

@@ -7,7 +7,8 @@ from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from igf_catalogue.admin import URLS_ASSUME_HTTPS
 from strategies.admin import strategy_part_label
@@ -23,6 +24,7 @@ from .models import (
     Transcript,
     Venue,
 )
+from .page_cache import schedule_version_bump
 from .people import merge_speakers
 
 
@@ -44,7 +46,7 @@ class SessionCountMixin:
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(session_count=Count("sessions"))
 
-    @admin.display(description="sessions", ordering="session_count")
+    @admin.display(description=_("sessions"), ordering="session_count")
     def session_count(self, obj):
         return obj.session_count
 
@@ -57,10 +59,10 @@ class VenueAdmin(SessionCountMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["city", "country"]}
     fieldsets = [
         (None, {"fields": ["city", "country", "country_code", "slug", "time_zone"]}),
-        ("Annual meeting", {"fields": ["meeting_number", ("start_date", "end_date")]}),
+        (_("Annual meeting"), {"fields": ["meeting_number", ("start_date", "end_date")]}),
     ]
 
-    @admin.display(description="venue", ordering="city")
+    @admin.display(description=_("venue"), ordering="city")
     def place(self, venue):
         return venue.name
 
@@ -101,20 +103,22 @@ class SpeakerAdmin(admin.ModelAdmin):
             .annotate(session_count=Count("participations__session", distinct=True))
         )
 
-    @admin.display(description="sessions", ordering="session_count")
+    @admin.display(description=_("sessions"), ordering="session_count")
     def session_count(self, speaker):
         return speaker.session_count
 
     def view_on_site(self, speaker):
         return speaker.get_absolute_url()
 
-    @admin.action(description="Merge selected speakers", permissions=["change", "delete"])
+    @admin.action(description=_("Merge selected speakers"), permissions=["change", "delete"])
     def merge(self, request, queryset):
         """Ask which record to keep, then merge the others into it."""
         speakers = list(queryset.order_by("name", "pk"))
         if len(speakers) < 2:
             self.message_user(
-                request, "Select two or more records of the same person to merge.", messages.WARNING
+                request,
+                gettext("Select two or more records of the same person to merge."),
+                messages.WARNING,
             )
             return None
         error = ""
@@ -136,13 +140,13 @@ class SpeakerAdmin(admin.ModelAdmin):
                     messages.SUCCESS,
                 )
                 return None
-            error = "Choose the record to keep."
+            error = gettext("Choose the record to keep.")
         return TemplateResponse(
             request,
             "admin/catalogue/speaker/merge_speakers.html",
             {
                 **self.admin_site.each_context(request),
-                "title": "Merge speakers",
+                "title": gettext("Merge speakers"),
                 "subtitle": None,
                 "opts": self.model._meta,
                 "speakers": speakers,
@@ -254,18 +258,18 @@ class SessionAdmin(admin.ModelAdmin):
     formfield_overrides = URLS_ASSUME_HTTPS
     fieldsets = [
         (None, {"fields": ["title", "slug", "key"]}),
-        ("When and where", {"fields": ["date", ("start_time", "end_time"), "venue"]}),
-        ("What", {"fields": ["type", "topic", "tags", "description"]}),
+        (_("When and where"), {"fields": ["date", ("start_time", "end_time"), "venue"]}),
+        (_("What"), {"fields": ["type", "topic", "tags", "description"]}),
         (
-            "Strategies",
+            _("Strategies"),
             {
                 "fields": ["strategies", "objectives", "enablers"],
-                "description": "Objectives and enablers must belong to the strategies selected.",
+                "description": _("Objectives and enablers must belong to the strategies selected."),
             },
         ),
-        ("Links", {"fields": ["url", "related"]}),
+        (_("Links"), {"fields": ["url", "related"]}),
         (
-            "Publication",
+            _("Publication"),
             {"fields": ["status", "published_at", "views", "created_at", "updated_at"]},
         ),
     ]
@@ -296,7 +300,7 @@ class SessionAdmin(admin.ModelAdmin):
         # Straight to the page; the public view shows drafts to staff.
         return session.get_absolute_url()
 
-    @admin.action(description="Publish selected sessions")
+    @admin.action(description=_("Publish selected sessions"))
     def publish(self, request, queryset):
         now = timezone.now()
         count = queryset.update(
@@ -305,15 +309,17 @@ class SessionAdmin(admin.ModelAdmin):
             published_at=Coalesce("published_at", Value(now)),
             updated_at=now,
         )
+        schedule_version_bump()  # an update() sends no signal
         self.message_user(
             request,
             ngettext("Published %d session.", "Published %d sessions.", count) % count,
             messages.SUCCESS,
         )
 
-    @admin.action(description="Unpublish selected sessions")
+    @admin.action(description=_("Unpublish selected sessions"))
     def unpublish(self, request, queryset):
         count = queryset.update(status=Session.Status.DRAFT, updated_at=timezone.now())
+        schedule_version_bump()
         self.message_user(
             request,
             ngettext(

@@ -19,7 +19,8 @@ class SessionsConfig(AppConfig):
     verbose_name = "Sessions"
 
     def ready(self):
-        from . import search
+        from . import page_cache, search
 
         post_migrate.connect(create_visitor_cache_table, sender=self)
         search.connect_signals()
+        page_cache.connect_signals()

@@ -5,19 +5,30 @@ use, but not the facet's own, so that with a venue chosen the venue list still s
 how many sessions each other venue would give. A value with no session is left out,
 except the one chosen, which stays (with 0) so that the form still shows it.
 
-Each facet costs one GROUP BY query, whatever the size of the catalogue. The counts
-are written into the filter form's options ("Workshop (12)"), which replaces the
-query that would otherwise read each select's choices.
+On PostgreSQL the five facets are counted by one query, which finds the sessions
+matching the list's other filters (the search above all, the costly part) once and
+groups them five ways; the venues, types and topics are then read by a query each,
+for their labels and order. Elsewhere each facet costs one GROUP BY query. Either way
+the counts are kept in the cache for the catalogue's version, so the same filters
+asked again (another page, another order) cost nothing. The counts are written into
+the filter form's options ("Workshop (12)"), which replaces the query that would
+otherwise read each select's choices.
 """
 
 from dataclasses import dataclass
+from hashlib import md5
 
 from django import forms
-from django.db.models import Count, Q, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import ExtractYear
+from django.utils import translation
+from django.utils.http import urlencode
 
 from .filters import SessionFilter
-from .models import Participant, Session
+from .models import Participant, Session, Speaker
+from .page_cache import cached_for_version, remember_count
 
 FACETS = ("year", "venue", "type", "topic", "stakeholder")
 
@@ -45,11 +56,120 @@ def sessions_matching_all_but(session_filter: SessionFilter, name: str) -> Query
 
 
 def facet_counts(session_filter: SessionFilter) -> dict[str, list[FacetValue]]:
-    """Each facet's values with sessions, in the order of its select; one query each."""
+    """Each facet's values with sessions, in the order of its select; worked out once
+    per catalogue version for the same valid filters (see the module's docstring)."""
+    key = f"facets:{_filters_key(session_filter)}"
+    return cached_for_version(key, lambda: _facet_counts(session_filter))
+
+
+def _filters_key(session_filter: SessionFilter) -> str:
+    """The sessions filtered and the valid filters (not the order, which changes no
+    count) as a digest, with the database and the language (labels may be translated)."""
+    values = sorted(
+        (name, str(getattr(value, "pk", value)).strip())
+        for name, value in session_filter.valid_values.items()
+        if name != "sort" and value not in (None, "")
+    )
+    sessions = session_filter.queryset
+    try:
+        sessions_sql = str(sessions.order_by().query)
+    except EmptyResultSet:  # a queryset that is none()
+        sessions_sql = ""
+    where = f"{sessions.db}\n{translation.get_language()}\n{urlencode(values)}\n{sessions_sql}"
+    return md5(where.encode(), usedforsecurity=False).hexdigest()
+
+
+def _facet_counts(session_filter: SessionFilter) -> dict[str, list[FacetValue]]:
+    if connections[session_filter.queryset.db].vendor == "postgresql":
+        counts, total = _counts_in_one_query(session_filter)
+        # The same query counted the list too: its paginator need not count it again.
+        remember_count(session_filter.qs, total)
+        return {name: _values(session_filter, name, counts[name]) for name in FACETS}
     return {name: _count(session_filter, name) for name in FACETS}
 
 
+def _values(session_filter: SessionFilter, name: str, counts: dict[str, int]) -> list[FacetValue]:
+    """The values of facet `name` given their counts (by value, or by primary key)."""
+    field = session_filter.form.fields[name]
+    chosen = session_filter.valid_values.get(name)
+    if isinstance(field, forms.ModelChoiceField):
+        return _objects_with_counts(field, counts, chosen)
+    return _choices_with_counts(field, counts, chosen)
+
+
+def _counts_in_one_query(session_filter: SessionFilter) -> tuple[dict[str, dict[str, int]], int]:
+    """Every facet's counts, by value (by primary key for venues, types and topics), and
+    the number of sessions the list shows, in one PostgreSQL query.
+
+    The sessions matching every filter but the facets' are read once (a materialised
+    CTE), each with whether it passes each facet's filter in use; a facet counts those
+    that pass all the others.
+    """
+    queryset = session_filter.queryset.all()
+    chosen = {}
+    for name, value in session_filter.valid_values.items():
+        if name in FACETS:
+            if value not in (None, ""):
+                chosen[name] = value
+        else:
+            queryset = session_filter.filters[name].filter(queryset, value)
+    passes = {
+        f"passes_{name}": Q(
+            pk__in=session_filter.filters[name]
+            .filter(Session.objects.all(), value)
+            .order_by()
+            .values("pk")
+        )
+        for name, value in chosen.items()
+    }
+    base = queryset.order_by().values(
+        facet_id=F("pk"),
+        facet_year=ExtractYear("date"),
+        facet_venue=F("venue_id"),
+        facet_type=F("type_id"),
+        facet_topic=F("topic_id"),
+        **passes,
+    )
+    base_sql, params = base.query.sql_with_params()
+    connection = connections[queryset.db]
+    quote = connection.ops.quote_name
+
+    def others_pass(name: str) -> str:
+        conditions = [f"base.{quote(f'passes_{other}')}" for other in chosen if other != name]
+        return " AND ".join(conditions) or "TRUE"
+
+    parts = [
+        f"SELECT '{name}', CAST(base.{quote(f'facet_{name}')} AS integer)::text, COUNT(*) "
+        f"FROM base WHERE {others_pass(name)} GROUP BY 2"
+        for name in ("year", "venue", "type", "topic")
+    ]
+    participant, speaker = Participant._meta, Speaker._meta
+    parts.append(
+        f"SELECT 'stakeholder', speaker.{quote('stakeholder_group')}, "
+        f"COUNT(DISTINCT participant.{quote('session_id')}) "
+        f"FROM base JOIN {quote(participant.db_table)} participant "
+        f"ON participant.{quote('session_id')} = base.{quote('facet_id')} "
+        f"JOIN {quote(speaker.db_table)} speaker "
+        f"ON speaker.{quote('id')} = participant.{quote('speaker_id')} "
+        f"WHERE {others_pass('stakeholder')} GROUP BY 2"
+    )
+    every_filter = " AND ".join(f"base.{quote(f'passes_{name}')}" for name in chosen) or "TRUE"
+    parts.append(f"SELECT 'total', NULL, COUNT(*) FROM base WHERE {every_filter}")
+    sql = f"WITH base AS MATERIALIZED ({base_sql}) " + " UNION ALL ".join(parts)
+    counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+    total = 0
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for name, value, count in cursor.fetchall():
+            if name == "total":
+                total = count
+            elif value is not None:
+                counts[name][value] = count
+    return counts, total
+
+
 def _count(session_filter: SessionFilter, name: str) -> list[FacetValue]:
+    """The values of facet `name`, counted by a query of their own."""
     field = session_filter.form.fields[name]
     matching = sessions_matching_all_but(session_filter, name).values("pk")
     chosen = session_filter.valid_values.get(name)
@@ -71,10 +191,36 @@ def _count(session_filter: SessionFilter, name: str) -> list[FacetValue]:
             .order_by()
         )
         counts = {row["speaker__stakeholder_group"]: row["count"] for row in rows}
+    return _choices_with_counts(field, counts, chosen)
+
+
+def _choices_with_counts(
+    field: forms.ChoiceField, counts: dict[str, int], chosen: object | None
+) -> list[FacetValue]:
     return [
         FacetValue(value=str(value), label=str(label), count=counts.get(str(value), 0))
         for value, label in field.choices
         if value != "" and (counts.get(str(value)) or str(value) == chosen)
+    ]
+
+
+def _objects_with_counts(
+    field: forms.ModelChoiceField, counts: dict[str, int], chosen: object | None
+) -> list[FacetValue]:
+    """Venues, types or topics from the field's own queryset (its order, its labels),
+    given their counts by primary key."""
+    queryset = field.queryset
+    ordering = queryset.query.order_by or queryset.model._meta.ordering
+    key = field.to_field_name or "pk"
+    chosen_pk = getattr(chosen, "pk", None)
+    return [
+        FacetValue(
+            value=str(getattr(obj, key)),
+            label=field.label_from_instance(obj),
+            count=counts.get(str(obj.pk), 0),
+        )
+        for obj in queryset.order_by(*ordering, "pk")
+        if counts.get(str(obj.pk)) or obj.pk == chosen_pk
     ]
 
 

@@ -39,6 +39,7 @@ from igf_catalogue.html import sanitise_html
 from strategies.models import Strategy
 
 from .models import Participant, Session, SessionType, Speaker, Tag, Topic, Transcript, Venue
+from .page_cache import schedule_version_bump
 from .search import refresh_search_vectors
 
 REQUIRED_FIELDS = ("key", "title", "date", "type", "venue")
@@ -438,7 +439,7 @@ def _choice(text: str, choices: type[models.TextChoices], what: str) -> str:
     for value, label in choices.choices:
         if folded in (value.casefold(), label.casefold()):
             return value
-    raise InvalidValue(f'"{text}" is not {what}; use one of: {", ".join(choices.labels)}')
+    raise InvalidValue(f'"{text}" is not {what}; use one of: {", ".join(map(str, choices.labels))}')
 
 
 def _speaker_entry(item: object) -> SpeakerEntry:
@@ -653,6 +654,9 @@ def import_sessions(
                 progress(len(changes), len(changes))
         else:
             _write(changes, lookups, progress)
+            if result.created or result.updated:
+                # Links are written in bulk, without signals: announce the change here.
+                schedule_version_bump()
     return result
 
 

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from igf_catalogue.html import sanitise_html
 from igf_catalogue.slugs import SlugFromMixin
@@ -83,19 +84,19 @@ class Speaker(SlugFromMixin, models.Model):
     """A person who organised, spoke at, moderated or reported on sessions."""
 
     class StakeholderGroup(models.TextChoices):
-        GOVERNMENT = "government", "Government"
-        CIVIL_SOCIETY = "civil-society", "Civil Society"
-        PRIVATE_SECTOR = "private-sector", "Private Sector"
-        TECHNICAL_COMMUNITY = "technical-community", "Technical Community"
-        INTERGOVERNMENTAL = "intergovernmental", "Intergovernmental Organization"
+        GOVERNMENT = "government", _("Government")
+        CIVIL_SOCIETY = "civil-society", _("Civil Society")
+        PRIVATE_SECTOR = "private-sector", _("Private Sector")
+        TECHNICAL_COMMUNITY = "technical-community", _("Technical Community")
+        INTERGOVERNMENTAL = "intergovernmental", _("Intergovernmental Organization")
 
     class RegionalGroup(models.TextChoices):
         # The United Nations regional groups.
-        AFRICAN = "african", "African"
-        ASIA_PACIFIC = "asia-pacific", "Asia-Pacific"
-        EASTERN_EUROPEAN = "eastern-european", "Eastern European"
-        GRULAC = "grulac", "GRULAC"
-        WEOG = "weog", "WEOG"
+        AFRICAN = "african", _("African")
+        ASIA_PACIFIC = "asia-pacific", _("Asia-Pacific")
+        EASTERN_EUROPEAN = "eastern-european", _("Eastern European")
+        GRULAC = "grulac", _("GRULAC")
+        WEOG = "weog", _("WEOG")
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True, blank=True)
@@ -168,14 +169,21 @@ class SessionQuerySet(models.QuerySet):
         )
 
 
+class SessionManager(models.Manager.from_queryset(SessionQuerySet)):
+    def get_queryset(self):
+        # Only PostgreSQL reads the search vector; loading it with every session would
+        # carry the words of whole transcripts along for nothing.
+        return super().get_queryset().defer("search_vector")
+
+
 def new_session_key() -> str:
     return f"s-{uuid.uuid4().hex[:12]}"
 
 
 class Session(SlugFromMixin, models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
 
     key = models.CharField(
         max_length=100,
@@ -230,7 +238,7 @@ class Session(SlugFromMixin, models.Model):
     # by a PostgreSQL-only migration; on SQLite the column stays empty.
     search_vector = SearchVectorField(null=True, editable=False)
 
-    objects = SessionQuerySet.as_manager()
+    objects = SessionManager()
 
     slug_source = "title"
 
@@ -283,10 +291,10 @@ class Participant(models.Model):
     """A speaker's part in one session, in the order the programme lists them."""
 
     class Role(models.TextChoices):
-        ORGANISER = "organiser", "Organiser"
-        SPEAKER = "speaker", "Speaker"
-        MODERATOR = "moderator", "Moderator"
-        RAPPORTEUR = "rapporteur", "Rapporteur"
+        ORGANISER = "organiser", _("Organiser")
+        SPEAKER = "speaker", _("Speaker")
+        MODERATOR = "moderator", _("Moderator")
+        RAPPORTEUR = "rapporteur", _("Rapporteur")
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="participants")
     speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="participations")
@@ -322,3 +330,21 @@ class Transcript(models.Model):
 
     def __str__(self):
         return f"Transcript ({self.language})"
+
+
+class CatalogueVersion(models.Model):
+    """One row whose number goes up whenever anything public in the catalogue changes.
+
+    Cached pages are keyed by it (sessions.page_cache), so an edit or an import shows at
+    once on every worker and host without a list of keys to forget. It lives in the
+    database, which every worker shares whatever the cache, and moves with the commit of
+    the change it announces.
+    """
+
+    number = models.BigIntegerField(default=0)
+
+    class Meta:
+        default_permissions = ()  # nobody edits it
+
+    def __str__(self):
+        return f"Catalogue version {self.number}"

@@ -309,16 +309,19 @@ def connect_signals() -> None:
 def search_sessions(queryset: QuerySet[Session], text: str) -> QuerySet[Session]:
     """The sessions of `queryset` that match `text`.
 
-    On PostgreSQL each is annotated with `search_rank`, its relevance, rounded: ts_rank
+    On PostgreSQL `search_rank` is each one's relevance, rounded: ts_rank
     comes very close to 1 for every strong match (the words together in the title, say),
     and the differences left between those are noise, so sessions that close count as
     equally relevant (the list then shows the most viewed first). On SQLite the sessions
     are those holding every word of `text` (see `matching_every_word`).
+
+    The rank is an alias, to order by, not a column: ranking reads each match's whole
+    vector, so it is worked out only when the list is in order of relevance.
     """
     if not is_postgresql(queryset.db):
         return matching_every_word(queryset, text)
     query = web_search_query(text)
-    return queryset.filter(search_vector=query).annotate(
+    return queryset.filter(search_vector=query).alias(
         search_rank=Round(SearchRank(F("search_vector"), query), RANK_DECIMALS)
     )
 

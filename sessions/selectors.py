@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from strategies.models import Enabler, Objective, Strategy
 
+from . import page_cache
 from .models import DailyViews, Session, SessionType, Tag, Topic, Transcript, Venue
 from .people import group_by_role, participants_prefetch
 from .views_counter import today
@@ -60,6 +61,11 @@ def session_for_page(*, slug: str, user: AbstractBaseUser | AnonymousUser) -> Se
         parts = [*strategy.objectives.all(), *strategy.enablers.all()]
         strategy.has_tagged_parts = any(part.is_tagged for part in parts)
     return session
+
+
+def views_of(session_pk: int) -> int:
+    """The view total of one session as it is now (0 if it is gone); one query."""
+    return next(iter(Session.objects.filter(pk=session_pk).values_list("views", flat=True)), 0)
 
 
 def venues_with_counts() -> QuerySet[Venue]:
@@ -128,8 +134,12 @@ def years_with_counts() -> list[YearSummary]:
 
 
 def years_with_sessions() -> list[int]:
-    """The years that have published sessions, earliest first; one query."""
-    return [day.year for day in Session.objects.published().dates("date", "year")]
+    """The years that have published sessions, earliest first; one query, or only the
+    catalogue version's when another request of that version has read them (reading
+    them means reading every session)."""
+    return page_cache.cached_for_version(
+        "years", lambda: [day.year for day in Session.objects.published().dates("date", "year")]
+    )
 
 
 def meeting_venues_in(year: int) -> QuerySet[Venue]:

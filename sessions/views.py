@@ -4,15 +4,23 @@ Anonymous visitors get no cookie here: the forms are GET forms without a CSRF
 token, and nothing touches the messages framework or the server-side session.
 """
 
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import (
+    add_never_cache_headers,
+    get_conditional_response,
+    patch_cache_control,
+    set_response_etag,
+)
+from django.utils.safestring import mark_safe
 
 from igf_catalogue.pagination import paginate
 from strategies.models import Strategy
 
-from . import charts, facets, people, selectors
+from . import charts, facets, page_cache, people, selectors
 from .filters import SessionFilter, without_empty_filters
 from .models import Session, Speaker, Tag, Venue
 from .related import related_sessions
@@ -20,6 +28,7 @@ from .search import add_snippets
 from .views_counter import count_view
 
 
+@page_cache.cache_page_for_visitors
 def home(request: HttpRequest) -> HttpResponse:
     years = selectors.years_with_counts()
     return render(
@@ -39,6 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@page_cache.cache_page_for_visitors
 def session_list(request: HttpRequest) -> HttpResponse:
     # A submitted form sends every field, empty ones too; drop those so the URL
     # to bookmark or share names only the filters in use.
@@ -47,11 +57,12 @@ def session_list(request: HttpRequest) -> HttpResponse:
     session_filter = SessionFilter(
         request.GET, queryset=Session.objects.published().for_list().with_tags()
     )
+    # The facets first: on PostgreSQL their query counts the list for the paginator too.
+    facets.show_counts(session_filter.form, facets.facet_counts(session_filter))
     page = paginate(request, session_filter.qs)
     if session_filter.search_text:
         page.object_list = list(page.object_list)
         add_snippets(page.object_list, session_filter.search_text)
-    facets.show_counts(session_filter.form, facets.facet_counts(session_filter))
     return render(
         request,
         "sessions/session_list.html",
@@ -59,33 +70,117 @@ def session_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The session page kept for visitors has marks where each request's figures go: the view
+# count (in words, and in the JSON-LD block) and the chart of views per month.
+VIEWS_LINE_MARK = mark_safe("\ue010views-line\ue011")
+VIEWS_CHART_MARK = mark_safe("\ue010views-chart\ue011")
+JSON_VIEW_COUNT_MARK = -7_345_619
+SESSION_TEMPLATE = "sessions/session_detail.html"
+
+
 def session_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    if page_cache.is_cacheable_request(request):
+        return _session_detail_for_visitors(request, slug)
     session = selectors.session_for_page(slug=slug, user=request.user)
+    views_before = session.views
     view_count = count_view(request, session)
     response = render(
         request,
-        "sessions/session_detail.html",
+        SESSION_TEMPLATE,
         {
-            "session": session,
-            "strategies": session.presented_strategies,
-            "related_sessions": related_sessions(session),
+            **_session_context(session),
             "view_count": view_count,
+            "views_line": _views_line(request, view_count),
             # Read after counting, so this month's bar includes this view too.
-            "views_chart": (
-                charts.bar_chart(selectors.monthly_views(session)) if session.is_published else None
-            ),
+            "views_chart": _views_chart(request, session) if session.is_published else "",
         },
     )
+    if view_count != views_before:
+        # Tells a client (and the fault checks in bench/) that this view was counted.
+        response["X-View-Counted"] = "1"
     if not session.is_published:
         # A draft seen by an editor must never be kept by a shared cache.
         add_never_cache_headers(response)
     return response
 
 
+def _session_detail_for_visitors(request: HttpRequest, slug: str) -> HttpResponse:
+    """The published session's page, rendered once per catalogue version and kept with
+    marks where the view count and chart go; each request counts its view and fills them."""
+    with page_cache.reading_one_version():
+        return _session_page_for_visitor(request, slug)
+
+
+def _session_page_for_visitor(request: HttpRequest, slug: str) -> HttpResponse:
+    key = page_cache.page_key(request, page_cache.catalogue_version(), with_query=False)
+    page = cache.get(key)
+    views_read = None
+    if page is None:
+        session = selectors.session_for_page(slug=slug, user=request.user)
+        views_read = session.views
+        kept = render(
+            request,
+            SESSION_TEMPLATE,
+            {
+                **_session_context(session),
+                "view_count": JSON_VIEW_COUNT_MARK,
+                "views_line": VIEWS_LINE_MARK,
+                "views_chart": VIEWS_CHART_MARK,
+            },
+        )
+        page = page_cache.CachedPage(
+            content=kept.content, headers=dict(kept.items()), extra={"pk": session.pk}
+        )
+        if page_cache.is_cacheable_response(request, kept):
+            cache.set(key, page, page_cache.timeout())
+    session = Session(pk=page.extra["pk"], status=Session.Status.PUBLISHED, views=None)
+    view_count = count_view(request, session)
+    counted = view_count is not None
+    if not counted:
+        view_count = views_read if views_read is not None else selectors.views_of(session.pk)
+    content = (
+        page.content.replace(
+            f'"userInteractionCount": {JSON_VIEW_COUNT_MARK}'.encode(),
+            f'"userInteractionCount": {view_count}'.encode(),
+        )
+        .replace(VIEWS_LINE_MARK.encode(), _views_line(request, view_count).encode())
+        .replace(VIEWS_CHART_MARK.encode(), _views_chart(request, session).encode())
+    )
+    response = HttpResponse(content, headers=page.headers)
+    if counted:
+        response["X-View-Counted"] = "1"
+    set_response_etag(response)
+    patch_cache_control(response, max_age=0)
+    return get_conditional_response(request, etag=response["ETag"], response=response)
+
+
+def _session_context(session: Session) -> dict:
+    return {
+        "session": session,
+        "strategies": session.presented_strategies,
+        "related_sessions": related_sessions(session),
+    }
+
+
+def _views_line(request: HttpRequest, view_count: int) -> str:
+    """ "1,234 views", in the visitor's language."""
+    line = render_to_string(
+        "sessions/_views_line.html", {"view_count": view_count}, request=request
+    )
+    return mark_safe(line.strip())  # the template's own output, escaped there
+
+
+def _views_chart(request: HttpRequest, session: Session) -> str:
+    chart = charts.bar_chart(selectors.monthly_views(session))
+    return render_to_string("sessions/_views_chart.html", {"chart": chart}, request=request)
+
+
+@page_cache.cache_page_for_visitors
 def venue_list(request: HttpRequest) -> HttpResponse:
     return render(request, "sessions/venue_list.html", {"venues": selectors.venues_with_counts()})
 
 
+@page_cache.cache_page_for_visitors
 def venue_detail(request: HttpRequest, slug: str) -> HttpResponse:
     venue = get_object_or_404(Venue, slug=slug)
     return render(
@@ -95,10 +190,12 @@ def venue_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@page_cache.cache_page_for_visitors
 def year_list(request: HttpRequest) -> HttpResponse:
     return render(request, "sessions/year_list.html", {"years": selectors.years_with_counts()})
 
 
+@page_cache.cache_page_for_visitors
 def year_detail(request: HttpRequest, year: int) -> HttpResponse:
     sessions = list(selectors.sessions_in_year(year))
     if not sessions and not selectors.is_year_worth_a_page(year):
@@ -121,6 +218,7 @@ def year_detail(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
+@page_cache.cache_page_for_visitors
 def speaker_list(request: HttpRequest) -> HttpResponse:
     search = people.clean_search(request.GET.get("q", ""))
     return render(
@@ -133,6 +231,7 @@ def speaker_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@page_cache.cache_page_for_visitors
 def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
     speaker = get_object_or_404(Speaker, slug=slug)
     page = paginate(request, people.sessions_of_speaker(speaker))
@@ -142,10 +241,12 @@ def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "sessions/speaker_detail.html", {"speaker": speaker, "page": page})
 
 
+@page_cache.cache_page_for_visitors
 def tag_list(request: HttpRequest) -> HttpResponse:
     return render(request, "sessions/tag_list.html", {"tags": selectors.tags_with_counts()})
 
 
+@page_cache.cache_page_for_visitors
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
     return render(
@@ -155,6 +256,7 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@page_cache.cache_page_for_visitors
 def session_transcript(request: HttpRequest, slug: str) -> HttpResponse:
     session = selectors.session_with_transcripts(slug=slug, user=request.user)
     response = render(request, "sessions/session_transcript.html", {"session": session})

@@ -1,4 +1,7 @@
 import os
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 from django.core.cache import caches
@@ -9,6 +12,25 @@ IN_CI = bool(os.environ.get("CI"))
 
 def on_postgresql() -> bool:
     return connection.vendor == "postgresql"
+
+
+def pytest_configure(config):
+    """Compile the translations when a .po file is newer than its .mo (or it has none), so
+    that `pytest` alone tests the interface's languages as they are in the source. Done
+    once, before any xdist worker starts."""
+    if not hasattr(config, "workerinput"):
+        compile_translations()
+
+
+def compile_translations() -> None:
+    for po in sorted(
+        (Path(__file__).resolve().parent.parent / "locale").glob("*/LC_MESSAGES/*.po")
+    ):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            if shutil.which("msgfmt") is None:
+                raise pytest.UsageError("Compiling the translations needs gettext's msgfmt.")
+            subprocess.run(["msgfmt", "--check", "-o", str(mo), str(po)], check=True)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -48,7 +70,11 @@ def _clear_caches():
 
     The database cache needs no clearing: it rolls back with each test's transaction.
     """
+    from sessions.page_cache import forget_recent_pages
+
     for cache in caches.all():
         if not cache.__class__.__name__.startswith("DatabaseCache"):
             cache.clear()
+    # Each test's catalogue starts again at version 0, as no real one ever does.
+    forget_recent_pages()
     yield

@@ -244,16 +244,17 @@ SESSION_COUNTS = [1, 201]
 def endpoint_urls() -> list[tuple[str, int]]:
     """(URL, queries): each endpoint's list and one object of it."""
     return [
-        # Years with sessions (the FilterSet's year choices), count, page, then one
-        # query each for strategies, objectives, enablers, participants, tags, related.
-        ("/api/sessions/", 9),
-        ("/api/sessions/?sort=-views&page_size=100", 9),
+        # The catalogue version and the years with sessions (the FilterSet's year
+        # choices, kept per version), count, page, then one query each for strategies,
+        # objectives, enablers, participants, tags, related.
+        ("/api/sessions/", 10),
+        ("/api/sessions/?sort=-views&page_size=100", 10),
         # As above, plus one look-up for each of the six slugs.
         (
             "/api/sessions/?year=2007&venue=rio-de-janeiro-brazil&type=workshop&topic=other"
             "&strategy=national-digital-strategy&speaker={speaker}&stakeholder=government"
             "&tag={tag}&q=session&sort=title",
-            15,
+            16,
         ),
         # The session, then its six kinds of linked objects.
         ("/api/sessions/{session}/", 7),

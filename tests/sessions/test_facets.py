@@ -9,7 +9,9 @@ from django.http import QueryDict
 from sessions.facets import facet_counts
 from sessions.filters import SessionFilter
 from sessions.models import Session, Speaker
+from sessions.page_cache import bump_catalogue_version, reading_one_version
 from sessions.search import refresh_search_vectors
+from tests.conftest import on_postgresql
 from tests.factories import (
     ParticipantFactory,
     SessionFactory,
@@ -110,6 +112,16 @@ def test_without_filters_each_value_counts_its_published_sessions(catalogue):
     assert counts() == ALL
 
 
+def test_the_counts_are_kept_until_the_catalogue_changes(catalogue):
+    assert counts() == ALL
+    # Saving a session announces a new catalogue version: the kept counts go.
+    catalogue["Delta"].status = Session.Status.DRAFT
+    catalogue["Delta"].save()
+    found = counts()
+    assert found["year"] == [("2015", 2), ("2007", 2)]
+    assert dict(found["type"])["Open Forum"] == 1
+
+
 def test_values_without_published_sessions_are_left_out(catalogue):
     found = counts()
     assert "Athens, Greece" not in dict(found["venue"])
@@ -194,14 +206,31 @@ def test_an_empty_catalogue_has_no_values(db):
     }
 
 
-def test_facet_counts_cost_one_query_each(catalogue, django_assert_num_queries):
-    session_filter = SessionFilter(
-        QueryDict("year=2015&type=workshop&stakeholder=civil-society&q=echo"),
-        queryset=Session.objects.published(),
-    )
-    session_filter.form.is_valid()  # the type's slug is looked up here
-    with django_assert_num_queries(5):
-        facet_counts(session_filter)
+def test_facet_counts_cost_a_constant_number_of_queries_once_per_version(
+    catalogue, django_assert_num_queries
+):
+    def session_filter():
+        session_filter = SessionFilter(
+            QueryDict("year=2015&type=workshop&stakeholder=civil-society&q=echo"),
+            queryset=Session.objects.published(),
+        )
+        session_filter.form.is_valid()  # the type's slug is looked up here
+        return session_filter
+
+    # The catalogue version; on PostgreSQL one query counts every facet, and one each
+    # reads the venues, types and topics; elsewhere one query per facet.
+    filtered = session_filter()
+    with reading_one_version(), django_assert_num_queries(5 if on_postgresql() else 6):
+        first = facet_counts(filtered)
+    assert first["type"]
+    # The same filters again: from the cache, the version only.
+    filtered = session_filter()
+    with reading_one_version(), django_assert_num_queries(1):
+        assert facet_counts(filtered) == first
+    bump_catalogue_version()
+    filtered = session_filter()
+    with reading_one_version(), django_assert_num_queries(5 if on_postgresql() else 6):
+        assert facet_counts(filtered) == first
 
 
 # On the page

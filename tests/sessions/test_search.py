@@ -65,7 +65,7 @@ def found(text: str) -> list[str]:
 
 
 def snippets(content: str) -> list[str]:
-    return re.findall(r'<p class="snippet">(.*?)</p>', content, re.S)
+    return re.findall(r'<p class="snippet"[^>]*>(.*?)</p>', content, re.S)
 
 
 # Ranking and stemming (PostgreSQL)
@@ -594,7 +594,7 @@ def test_hostile_html_never_reaches_the_page_through_a_snippet(client, committed
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in snippet
     assert "&lt;mark&gt;not a mark&lt;/mark&gt;" in snippet
     assert snippet.count("<mark>") == snippet.count("</mark>")
-    assert "<script" not in content
+    assert "<script>alert" not in content
     assert "<img" not in content
     assert markup_problems(content) == []
 
@@ -740,12 +740,17 @@ def test_search_query_count(
         for session in sessions[:25]:
             TranscriptFactory(session=session, text="Catalogue transcript.")
             session.tags.add(TagFactory(name="Catalogue"))
-    # Years with sessions; one count per facet (year, venue, type, topic, stakeholder),
-    # which also gives those selects their choices; the strategy and tag choices; count,
-    # page, the page's tags; on PostgreSQL the page's snippets.
-    with django_assert_num_queries(12 if on_postgresql() else 11):
+    # The catalogue version; years with sessions; the facet counts (year, venue, type,
+    # topic, stakeholder), which also give those selects their choices: on PostgreSQL one
+    # query that counts the list too, and the venues, types and topics, elsewhere one
+    # query per facet and the list's count; the strategy and tag choices; page, the
+    # page's tags; on PostgreSQL the page's snippets. Asked again, the page comes from
+    # the page cache: the version only.
+    with django_assert_num_queries(11 if on_postgresql() else 12):
         response = client.get("/sessions/?q=catalogue")
     assert response.status_code == 200
+    with django_assert_num_queries(1):
+        assert client.get("/sessions/?q=catalogue").content == response.content
     assert response.context["page"].paginator.count == session_count
 
 

@@ -416,6 +416,16 @@ def test_a_repeat_get_by_the_same_visitor_adds_nothing(client):
 
 
 @pytest.mark.django_db
+def test_the_page_says_whether_it_counted_the_view(client):
+    """X-View-Counted: 1 acknowledges a view once it is stored (bench/faults relies on it)."""
+    session = SessionFactory()
+    assert visit(client, session)["X-View-Counted"] == "1"
+    assert "X-View-Counted" not in visit(client, session)  # the same visitor again
+    assert "X-View-Counted" not in visit(client, session, user_agent=BOTS[0])
+    assert views_of(session) == (1, 1)
+
+
+@pytest.mark.django_db
 def test_another_user_agent_or_address_counts(client):
     session = SessionFactory()
     visit(client, session)

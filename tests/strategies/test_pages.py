@@ -157,7 +157,7 @@ def test_strategy_list_query_count(client, django_assert_num_queries, strategy, 
 @pytest.mark.parametrize("session_count", [1, 201])
 def test_strategy_page_query_count(client, django_assert_num_queries, strategy, session_count):
     SessionFactory.create_batch(session_count, strategies=[strategy])
-    # The strategy, its objectives, its enablers, the count of its sessions, one page,
-    # the page's tags.
-    with django_assert_num_queries(6):
+    # The strategy, its objectives, its enablers, the catalogue version (which keys the
+    # cached count), the count of its sessions, one page, the page's tags.
+    with django_assert_num_queries(7):
         assert client.get(f"{strategy.get_absolute_url()}?page=2").status_code == 200

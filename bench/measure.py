@@ -1,0 +1,502 @@
+"""Measure the site under gunicorn with wrk: `bench/run` (the pages), `bench/load` (a load check).
+
+`bench/run` starts the site under gunicorn on the PostgreSQL database of DATABASE_URL
+with the production settings (DEBUG off, a secret key, ALLOWED_HOSTS 127.0.0.1) and the
+benchmark's URLconf (bench/urls.py, which adds the floor page), then for each page runs
+wrk from 127.0.0.1 and prints one table: requests per second, median and 99th
+percentile latency, the ratio to the floor's requests per second in the same run, and
+the SQL queries the page runs with an empty page cache and with a warm one. With
+`--compare URL` it measures the same pages on a second database (a small catalogue) and
+prints how much longer each page takes on the first.
+
+`bench/load` runs wrk with many connections for longer on a session page (each request a
+new visitor, so each view is counted) and on the list, and checks that no request failed
+and that the session's view total grew by exactly the number of views counted.
+
+See bench/README.md.
+"""
+
+import argparse
+import os
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+PYTHON = os.environ.get("PYTHON", str(ROOT / ".venv" / "bin" / "python"))
+GUNICORN = str(Path(PYTHON).parent / "gunicorn")
+HOST = "127.0.0.1"
+GUNICORN_LOG = Path(tempfile.gettempdir()) / "igf-bench-gunicorn.log"
+
+
+@dataclass
+class Page:
+    name: str
+    path: str
+    script: str | None = None  # a wrk Lua script in bench/
+    script_args: tuple[str, ...] = ()
+    # Where its queries are counted, when wrk's requests vary the address (searches).
+    sample_path: str = ""
+
+    @property
+    def counted_path(self) -> str:
+        return self.sample_path or self.path
+
+
+@dataclass
+class Result:
+    page: Page
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    errors: int
+    counted: int | None = None
+    sent: int | None = None
+    queries: str = ""
+
+
+# Starting the site
+
+
+def site_environment(database_url: str, redis_url: str) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "CATALOGUE_", "GUNICORN_"))
+        and key not in ("DATABASE_URL", "REDIS_URL")
+    }
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DJANGO_SECRET_KEY": "bench-only-" + secrets.token_urlsafe(24),
+        "DJANGO_ALLOWED_HOSTS": HOST,
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DATABASE_URL": database_url,
+        # Every request of the benchmark comes from one address: no API rate limit.
+        "CATALOGUE_API_ANON_RATE": "",
+        "PYTHONPATH": str(ROOT),
+    }
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    return env
+
+
+class Site:
+    """The site under gunicorn on `port`, for the time of a `with` block."""
+
+    def __init__(
+        self,
+        env: dict[str, str],
+        *,
+        port: int,
+        workers: int | None,
+        access_log: Path | None = None,
+    ):
+        self.env = env
+        self.port = port
+        self.workers = workers
+        # Where gunicorn writes one line per answer: path, status, X-View-Counted.
+        self.access_log = access_log
+        self.process = None
+
+    @property
+    def base(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    def __enter__(self):
+        subprocess.run(
+            [PYTHON, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+        )
+        command = [
+            GUNICORN,
+            "--config",
+            str(ROOT / "gunicorn.conf.py"),
+            "--bind",
+            f"{HOST}:{self.port}",
+            "--access-logfile",
+            str(self.access_log or os.devnull),
+            "--access-logformat",
+            "%(U)s %(s)s %({x-view-counted}o)s",
+            "--max-requests",
+            "0",
+        ]
+        if self.workers:
+            command += ["--workers", str(self.workers)]
+        self.process = subprocess.Popen(
+            [*command, "igf_catalogue.wsgi"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=open(GUNICORN_LOG, "ab"),  # noqa: SIM115
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.base}/bench/floor/?bytes=10", timeout=2):
+                    return self
+            except OSError:
+                if self.process.poll() is not None:
+                    raise SystemExit(f"gunicorn did not start: see {GUNICORN_LOG}") from None
+                time.sleep(0.3)
+        raise SystemExit("gunicorn did not answer within a minute")
+
+    def __exit__(self, *exc):
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+
+    def fetch(self, path: str) -> bytes:
+        request = urllib.request.Request(
+            self.base + path, headers={"User-Agent": "Mozilla/5.0 bench warm-up"}
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.read()
+
+
+# Django in this process: choosing the pages and counting their queries
+
+
+def setup_django(env: dict[str, str]) -> None:
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def choose_pages(session_token: str) -> list[Page]:
+    """The pages measured, on whatever catalogue the database holds."""
+    from django.db.models import Count
+
+    from sessions.models import Session, SessionType, Speaker
+
+    published = Session.objects.published()
+    # A session of middling popularity, and a speaker with several sessions.
+    session = published.order_by("-views")[published.count() // 2 :].first()
+    year = published.order_by("-date").values_list("date", flat=True).first().year - 5
+    session_type = (
+        SessionType.objects.annotate(n=Count("sessions")).order_by("-n").values_list("slug")[0][0]
+    )
+    speaker = (
+        Speaker.objects.annotate(n=Count("participations"))
+        .filter(n__gte=3)
+        .order_by("pk")
+        .values_list("slug", flat=True)
+        .first()
+    ) or Speaker.objects.values_list("slug", flat=True).first()
+    return [
+        Page("home", "/"),
+        Page("list", "/sessions/"),
+        Page("list, year + type", f"/sessions/?year={year}&type={session_type}"),
+        Page(
+            "search (each a new one)",
+            "/sessions/",
+            "searches.lua",
+            (str(time.time_ns()),),
+            sample_path="/sessions/?q=youth+privacy",
+        ),
+        Page("search, asked again", "/sessions/?q=digital+inclusion"),
+        Page(
+            "session (counting views)",
+            session.get_absolute_url(),
+            "visitors.lua",
+            (session_token,),
+        ),
+        Page("speaker", f"/speakers/{speaker}/"),
+        Page("API list", "/api/sessions/"),
+    ]
+
+
+def count_queries(paths: list[str]) -> dict[str, str]:
+    """Each path's queries with an empty page cache, then a warm one: "cold/warm".
+
+    Bumping the catalogue version is what empties the page cache for every process.
+    """
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from sessions.page_cache import bump_catalogue_version
+
+    bump_catalogue_version()
+    client = Client(HTTP_HOST=HOST)
+    counts = {}
+    for number, path in enumerate(paths):
+        found = []
+        for attempt in range(2):
+            agent = f"Mozilla/5.0 bench query count {time.time_ns()} {number} {attempt}"
+            with CaptureQueriesContext(connection) as queries:
+                client.get(path, HTTP_USER_AGENT=agent)
+            found.append(len(queries))
+        counts[path] = f"{found[0]}/{found[1]}"
+    return counts
+
+
+# wrk
+
+
+def run_wrk(
+    base: str,
+    page: Page,
+    *,
+    threads: int,
+    connections: int,
+    duration: str,
+    timeout: str = "10s",
+) -> Result:
+    command = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{duration}",
+        f"--timeout={timeout}",
+        "--latency",
+        "-H",
+        "User-Agent: Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0",
+    ]
+    if page.script:
+        command += ["-s", str(BENCH / page.script)]
+    command.append(base + page.path)
+    if page.script_args:
+        command += ["--", *page.script_args]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    return parse_wrk(page, output)
+
+
+DURATION_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(number) * DURATION_UNITS[unit]
+
+
+def parse_wrk(page: Page, output: str) -> Result:
+    def find(pattern: str, default: str | None = None) -> str:
+        match = re.search(pattern, output)
+        if match is None:
+            if default is None:
+                raise SystemExit(f"Could not read wrk's output for {page.name}:\n{output}")
+            return default
+        return match.group(1)
+
+    errors = int(find(r"Non-2xx or 3xx responses: (\d+)", "0"))
+    if socket := re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    ):
+        errors += sum(int(number) for number in socket.groups())
+    counted = find(r"views counted: (\d+)", "")
+    sent = find(r"requests sent: (\d+)", "")
+    return Result(
+        page=page,
+        rps=float(find(r"Requests/sec:\s+([\d.]+)")),
+        p50_ms=_ms(find(r"\s50%\s+(\S+)")),
+        p99_ms=_ms(find(r"\s99%\s+(\S+)")),
+        requests=int(find(r"(\d+) requests in")),
+        errors=errors,
+        counted=int(counted) if counted else None,
+        sent=int(sent) if sent else None,
+    )
+
+
+# The two commands
+
+
+def measure_catalogue(args, database_url: str, port: int) -> tuple[list[Result], Result, int]:
+    """Every page of one catalogue, and the floor measured before and after them."""
+    env = site_environment(database_url, args.redis)
+    with Site(env, port=port, workers=args.workers) as site:
+        pages = choose_pages(secrets.token_hex(4))
+        queries = count_queries([page.counted_path for page in pages])
+        list_bytes = len(site.fetch("/sessions/"))
+        floor = Page("floor (pre-rendered, no database)", f"/bench/floor/?bytes={list_bytes}")
+        options = {
+            "threads": args.threads,
+            "connections": args.connections,
+            "duration": args.duration,
+        }
+        warm = {**options, "duration": args.warmup}
+        run_wrk(site.base, floor, **warm)
+        floors = [run_wrk(site.base, floor, **options)]
+        results = []
+        for page in pages:
+            print(f"  {page.name}: {page.path}", file=sys.stderr, flush=True)
+            # One request alone first: a page's first rendering is slow on a big catalogue,
+            # and a burst of them at once would only measure that.
+            site.fetch(page.counted_path)
+            run_wrk(site.base, page, **warm)
+            result = run_wrk(site.base, page, **options)
+            result.queries = queries[page.counted_path]
+            results.append(result)
+        floors.append(run_wrk(site.base, floor, **options))
+    floor_result = Result(
+        page=floor,
+        rps=sum(f.rps for f in floors) / len(floors),
+        p50_ms=sum(f.p50_ms for f in floors) / len(floors),
+        p99_ms=sum(f.p99_ms for f in floors) / len(floors),
+        requests=sum(f.requests for f in floors),
+        errors=sum(f.errors for f in floors),
+        queries="0/0",
+    )
+    from sessions.models import Session
+
+    return results, floor_result, Session.objects.count()
+
+
+def table(results: list[Result], floor: Result) -> str:
+    lines = [
+        "| page | requests/s | p50 ms | p99 ms | × floor | queries (cold/warm) | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for result in [*results, floor]:
+        lines.append(
+            f"| {result.page.name} | {result.rps:.0f} | {result.p50_ms:.1f} | "
+            f"{result.p99_ms:.1f} | {result.rps / floor.rps:.2f} | {result.queries} | "
+            f"{result.errors} |"
+        )
+    return "\n".join(lines)
+
+
+def growth_table(
+    large: tuple[list[Result], Result], small: tuple[list[Result], Result], sizes: tuple[int, int]
+) -> str:
+    """Each page's time per request on the large catalogue over the small one, each time
+    taken as a multiple of its own run's floor, so that the machine's load in between
+    does not count."""
+    large_size, small_size = (f"{size:,}" for size in sizes)
+    lines = [
+        f"| page | × floor at {large_size} | × floor at {small_size} | "
+        f"time at {large_size} ÷ at {small_size} |",
+        "|---|---:|---:|---:|",
+    ]
+    (large_results, large_floor), (small_results, small_floor) = large, small
+    for big, little in zip(large_results, small_results, strict=True):
+        big_share, little_share = big.rps / large_floor.rps, little.rps / small_floor.rps
+        ratio = f"{little_share / big_share:.2f}" if big_share else "(none answered in time)"
+        lines.append(f"| {big.page.name} | {big_share:.2f} | {little_share:.2f} | {ratio} |")
+    return "\n".join(lines)
+
+
+def run(args) -> None:
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url.startswith(("postgres://", "postgresql://")):
+        raise SystemExit("Set DATABASE_URL to the PostgreSQL database to measure.")
+    setup_django(site_environment(database_url, args.redis))
+    print(f"Measuring {database_url.rsplit('/', 1)[-1]}", file=sys.stderr)
+    results, floor, size = measure_catalogue(args, database_url, args.port)
+    print(f"\n{size:,} sessions, wrk -t{args.threads} -c{args.connections} -d{args.duration}:\n")
+    print(table(results, floor))
+    if args.compare:
+        from django.db import connections
+
+        connections.close_all()
+        connections["default"].settings_dict.update(_database_settings(args.compare))
+        print(f"Measuring {args.compare.rsplit('/', 1)[-1]}", file=sys.stderr)
+        small_results, small_floor, small_size = measure_catalogue(args, args.compare, args.port)
+        print(f"\n{small_size:,} sessions, same run:\n")
+        print(table(small_results, small_floor))
+        print(f"\nHow time per request grows from {small_size:,} to {size:,} sessions:\n")
+        print(growth_table((results, floor), (small_results, small_floor), (size, small_size)))
+
+
+def _database_settings(url: str) -> dict:
+    import dj_database_url
+
+    parsed = dj_database_url.parse(url)
+    return {key: parsed[key] for key in ("NAME", "USER", "PASSWORD", "HOST", "PORT")}
+
+
+def load(args) -> None:
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url.startswith(("postgres://", "postgresql://")):
+        raise SystemExit("Set DATABASE_URL to the PostgreSQL database to load.")
+    env = site_environment(database_url, args.redis)
+    setup_django(env)
+    from sessions.models import Session
+
+    options = {"threads": args.threads, "connections": args.connections, "duration": args.duration}
+    failures = []
+    access_log = Path(tempfile.mkdtemp(prefix="igf-bench-")) / "access.log"
+    with Site(env, port=args.port, workers=args.workers, access_log=access_log) as site:
+        pages = choose_pages(secrets.token_hex(4))
+        session_page = next(page for page in pages if page.script == "visitors.lua")
+        session = Session.objects.get(slug=session_page.path.strip("/").split("/")[-1])
+        site.fetch(session_page.path)
+        before = Session.objects.get(pk=session.pk).views
+        result = run_wrk(site.base, session_page, **options)
+        time.sleep(3)  # the requests still on their way when wrk stopped are answered
+        after = Session.objects.get(pk=session.pk).views
+        # The site's own word for every view it counted, answers wrk never saw included.
+        counted_by_site = sum(
+            1
+            for line in access_log.read_text().splitlines()
+            if line.split() == [session_page.path, "200", "1"]
+        )
+        print(
+            f"session page {session_page.path}: {result.requests} answers "
+            f"({result.rps:.0f}/s, p99 {result.p99_ms:.0f} ms), {result.errors} errors, "
+            f"{result.counted} saying the view was counted; {result.sent} requests sent "
+            f"(each a new visitor); the total went from {before} to {after} "
+            f"(+{after - before}); the site answered {counted_by_site} views as counted"
+        )
+        if result.errors:
+            failures.append(f"{result.errors} failed requests on the session page")
+        if result.counted != result.requests:
+            failures.append(f"{result.requests} answers, but {result.counted} counted views")
+        # Every view the site answered as counted is in the total, and nothing else is.
+        if after - before != counted_by_site:
+            failures.append(
+                f"views grew by {after - before}, but the site answered {counted_by_site} "
+                "views as counted"
+            )
+        listing = run_wrk(site.base, Page("list", "/sessions/"), **options)
+        print(
+            f"list /sessions/: {listing.requests} requests ({listing.rps:.0f}/s, "
+            f"p99 {listing.p99_ms:.0f} ms), {listing.errors} errors"
+        )
+        if listing.errors:
+            failures.append(f"{listing.errors} failed requests on the list")
+    print("\n".join(failures) if failures else "load check passed")
+    if failures:
+        raise SystemExit(1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("command", choices=["run", "load"])
+    parser.add_argument("--compare", help="a second DATABASE_URL (a small catalogue) to compare")
+    parser.add_argument("--redis", default="", help="REDIS_URL for the site's cache")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--connections", type=int)
+    parser.add_argument("--duration", help="wrk's -d (run: 10s, load: 30s)")
+    parser.add_argument("--warmup", default="3s")
+    parser.add_argument("--workers", type=int, help="gunicorn workers (default as configured)")
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+    if args.command == "run":
+        args.connections = args.connections or 16
+        args.duration = args.duration or "10s"
+        run(args)
+    else:
+        args.connections = args.connections or 64
+        args.duration = args.duration or "30s"
+        load(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,298 @@
+"""Caching the public pages for anonymous visitors, keyed by the catalogue's version.
+
+Every page an anonymous visitor sees is the same for every anonymous visitor (in one
+language, on one host), so it is rendered once and kept in the default cache. Its key
+holds the catalogue's version, a number that goes up whenever anything public changes
+(signals on every catalogue model, and the importer and bulk admin actions, which write
+without them): a changed catalogue is read under new keys, so an edit shows at once on
+every worker and host and no list of keys is ever kept. The version lives in the
+database, which all of them share.
+
+What changes without a new version (view counts, the week's most viewed) may be up to
+CATALOGUE_PAGE_CACHE_SECONDS old. Editors, signed in, always get a fresh page.
+
+Pages answer conditional requests: the ETag names the cached rendering, Last-Modified
+is when it was rendered, and a client that holds it gets 304 Not Modified.
+"""
+
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from functools import wraps
+from hashlib import md5
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Paginator
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import F, QuerySet
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.functional import cached_property
+from django.utils.http import http_date
+
+from .models import CatalogueVersion, DailyViews
+
+T = TypeVar("T")
+VERSION_ROW = 1
+# The apps whose models the public pages show.
+CATALOGUE_APPS = {"catalogue", "strategies"}
+# Written on every view counted, and never shown as such on a cached page.
+NOT_PUBLIC_CONTENT = {DailyViews, CatalogueVersion}
+
+
+# The version
+
+
+# The version a visitor's request read first: all it reads is read at that version.
+_request_version: ContextVar[int | None] = ContextVar("catalogue_request_version", default=None)
+_reading_one_version: ContextVar[bool] = ContextVar("catalogue_reading_one_version", default=False)
+
+
+def catalogue_version(*, using: str = DEFAULT_DB_ALIAS) -> int:
+    """The catalogue's current version; one query by primary key (none more while the
+    page cache serves one visitor's request)."""
+    if (version := _request_version.get()) is not None:
+        return version
+    numbers = (
+        CatalogueVersion.objects.using(using)
+        .filter(pk=VERSION_ROW)
+        .values_list("number", flat=True)
+    )
+    version = next(iter(numbers), 0)
+    if _reading_one_version.get():
+        _request_version.set(version)
+    return version
+
+
+def bump_catalogue_version(*, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Announce a change now: every page cached before it is read no more."""
+    _request_version.set(None)
+    updated = (
+        CatalogueVersion.objects.using(using).filter(pk=VERSION_ROW).update(number=F("number") + 1)
+    )
+    if not updated:
+        CatalogueVersion.objects.using(using).get_or_create(pk=VERSION_ROW, defaults={"number": 1})
+
+
+def schedule_version_bump(*, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Bump the version within the current transaction, so that the new number shows
+    exactly when the change it announces does (and goes with it if it rolls back).
+
+    Only editors and imports write the catalogue (counting views does not bump it), so
+    the row's lock, held until the commit, never keeps a visitor waiting.
+    """
+    bump_catalogue_version(using=using)
+
+
+def _is_public_content(model) -> bool:
+    return model._meta.app_label in CATALOGUE_APPS and model not in NOT_PUBLIC_CONTENT
+
+
+def _changed(sender, using=DEFAULT_DB_ALIAS, **kwargs):
+    if _is_public_content(sender):
+        schedule_version_bump(using=using)
+
+
+def _links_changed(sender, action, using=DEFAULT_DB_ALIAS, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear") and _is_public_content(sender):
+        schedule_version_bump(using=using)
+
+
+def connect_signals() -> None:
+    uid = "catalogue-version-"
+    post_save.connect(_changed, dispatch_uid=f"{uid}saved")
+    post_delete.connect(_changed, dispatch_uid=f"{uid}deleted")
+    m2m_changed.connect(_links_changed, dispatch_uid=f"{uid}links")
+
+
+def _data_key(name: str) -> str:
+    return f"data:{catalogue_version()}:{name}"
+
+
+def cached_for_version(name: str, compute: Callable[[], T]) -> T:
+    """`compute()`, worked out once per catalogue version (and kept as long as a page)."""
+    key = _data_key(name)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout())
+    return value
+
+
+class VersionedCountPaginator(Paginator):
+    """A paginator that counts a query's results once per catalogue version.
+
+    Counting every session matching a list's filters reads all of them; the same list
+    asked again (another page of it, the API's pages) reads the count from the cache.
+    """
+
+    @cached_property
+    def count(self) -> int:
+        try:
+            name = count_name(self.object_list)
+        except EmptyResultSet:
+            return 0
+        if name is None:
+            return super().count
+        return cached_for_version(name, lambda: super(type(self), self).count)
+
+
+def count_name(items) -> str | None:
+    """What the count of the queryset `items` is kept as; None for anything else."""
+    query = getattr(items, "query", None)
+    sql = str(query) if query is not None else ""
+    if not sql:
+        return None
+    digest = md5(f"{items.db}\n{sql}".encode(), usedforsecurity=False).hexdigest()
+    return f"count:{digest}"
+
+
+def remember_count(items: QuerySet, count: int) -> None:
+    """Keep `count` as the count of `items`, found by a query that read them anyway."""
+    try:
+        name = count_name(items)
+    except EmptyResultSet:
+        return
+    if name is not None:
+        cache.set(_data_key(name), count, timeout())
+
+
+# Pages
+
+
+@contextmanager
+def reading_one_version():
+    """Within the block, the catalogue version is read once and then remembered."""
+    tokens = (_request_version.set(None), _reading_one_version.set(True))
+    try:
+        yield
+    finally:
+        _request_version.reset(tokens[0])
+        _reading_one_version.reset(tokens[1])
+
+
+def is_cacheable_request(request: HttpRequest) -> bool:
+    """A GET or HEAD by an anonymous visitor (reading no session when there is no cookie)."""
+    return request.method in ("GET", "HEAD") and not request.user.is_authenticated
+
+
+def page_key(request: HttpRequest, version: int, *, with_query: bool = True) -> str:
+    """The cache key of this page at `version`: host, address, query string and language."""
+    address = request.get_full_path() if with_query else request.path
+    where = f"{request.get_host()}\n{address}\n{translation.get_language()}"
+    return f"page:{version}:{md5(where.encode(), usedforsecurity=False).hexdigest()}"
+
+
+@dataclass
+class CachedPage:
+    """A rendered page as kept in the cache: its body, its headers, when it was rendered."""
+
+    content: bytes
+    headers: dict[str, str]
+    rendered_at: int = field(default_factory=lambda: int(time.time()))
+    # Anything else the page needs to finish a response (see the session page).
+    extra: dict = field(default_factory=dict)
+
+    def response(self) -> HttpResponse:
+        response = HttpResponse(self.content)
+        for name, value in self.headers.items():
+            response.headers[name] = value
+        return response
+
+
+class RecentPages:
+    """The pages this process served last, so that a busy page costs no trip to a shared
+    cache. Keys hold the catalogue version, so a change is never hidden here either;
+    a page is kept no longer than in the shared cache."""
+
+    def __init__(self, size: int = 64):
+        self.size = size
+        self.pages: OrderedDict[str, CachedPage] = OrderedDict()
+
+    def get(self, key: str) -> CachedPage | None:
+        page = self.pages.get(key)
+        if page is not None and page.rendered_at + timeout() < time.time():
+            self.pages.pop(key, None)
+            return None
+        return page
+
+    def keep(self, key: str, page: CachedPage) -> None:
+        self.pages[key] = page
+        self.pages.move_to_end(key)
+        while len(self.pages) > self.size:
+            self.pages.popitem(last=False)
+
+
+_recent_pages = RecentPages()
+
+
+def forget_recent_pages() -> None:
+    _recent_pages.pages.clear()
+
+
+def is_cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
+    """A whole, successful page that says nothing about one visitor: no cookie set, no
+    CSRF token handed out, nothing that asks not to be kept."""
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and "private" not in response.get("Cache-Control", "")
+        and "no-cache" not in response.get("Cache-Control", "")
+    )
+
+
+def timeout() -> int:
+    return settings.CATALOGUE_PAGE_CACHE_SECONDS
+
+
+def finish(request: HttpRequest, response: HttpResponse, *, etag: str, rendered_at: int):
+    """Add the validators to a visitor's page, or answer 304 to a client that holds it."""
+    response.headers["ETag"] = etag
+    response.headers["Last-Modified"] = http_date(rendered_at)
+    # Browsers may keep it, but ask each time whether it is still current.
+    patch_cache_control(response, max_age=0)
+    return get_conditional_response(
+        request, etag=etag, last_modified=rendered_at, response=response
+    )
+
+
+def etag_for(key: str, rendered_at: int) -> str:
+    digest = md5(f"{key}\n{rendered_at}".encode(), usedforsecurity=False).hexdigest()
+    return f'"{digest}"'
+
+
+def cache_page_for_visitors(view):
+    """Serve `view` to anonymous visitors from the cache, rendered once per version."""
+
+    @wraps(view)
+    def cached_view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not is_cacheable_request(request):
+            return view(request, *args, **kwargs)
+        with reading_one_version():
+            key = page_key(request, catalogue_version())
+            page = _recent_pages.get(key) or cache.get(key)
+            if page is None:
+                response = view(request, *args, **kwargs)
+                if not is_cacheable_response(request, response):
+                    return response
+                page = CachedPage(content=response.content, headers=dict(response.items()))
+                cache.set(key, page, timeout())
+                _recent_pages.keep(key, page)
+            else:
+                _recent_pages.keep(key, page)
+                response = page.response()
+        return finish(
+            request, response, etag=etag_for(key, page.rendered_at), rendered_at=page.rendered_at
+        )
+
+    return cached_view
