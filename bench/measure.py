@@ -438,13 +438,14 @@ def load(args) -> None:
         session = Session.objects.get(slug=session_page.path.strip("/").split("/")[-1])
         site.fetch(session_page.path)
         before = Session.objects.get(pk=session.pk).views
+        answered_before = len(access_log.read_text().splitlines())
         result = run_wrk(site.base, session_page, **options)
         time.sleep(3)  # the requests still on their way when wrk stopped are answered
         after = Session.objects.get(pk=session.pk).views
         # The site's own word for every view it counted, answers wrk never saw included.
         counted_by_site = sum(
             1
-            for line in access_log.read_text().splitlines()
+            for line in access_log.read_text().splitlines()[answered_before:]
             if line.split() == [session_page.path, "200", "1"]
         )
         print(
