@@ -1,10 +1,6 @@
 """The optional read replica (DATABASE_REPLICA_URL): the catalogue reads from it,
 every write and everything about logins and visitors stays on the primary."""
 
-import os
-import subprocess
-import sys
-
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session as LoginSession
@@ -13,6 +9,7 @@ from django.core.cache.backends.db import DatabaseCache
 from igf_catalogue.db_routers import ReadReplicaRouter
 from sessions.models import DailyViews, Session, Venue
 from strategies.models import Strategy
+from tests.production import run_script_in_production
 
 ROUTER = ReadReplicaRouter()
 
@@ -38,25 +35,13 @@ def test_migrations_run_on_the_primary_only():
 
 def test_the_replica_is_configured_only_when_its_url_is_set():
     assert "replica" not in settings.DATABASES
-    script = (
-        "import django; django.setup(); from django.conf import settings; "
+    result = run_script_in_production(
+        "from django.conf import settings; "
         "from django.db import router; from sessions.models import Session; "
         "print(settings.DATABASES['replica']['HOST'], settings.DATABASE_ROUTERS[0], "
-        "Session.objects.all().db, router.db_for_write(Session))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=settings.BASE_DIR,
-        env={
-            "PATH": os.environ.get("PATH", ""),
-            "DJANGO_SETTINGS_MODULE": "igf_catalogue.settings",
-            "DJANGO_SECRET_KEY": "x" * 50,
-            "DATABASE_URL": "postgres://igf@primary.internal:5432/igf",
-            "DATABASE_REPLICA_URL": "postgres://igf@replica.internal:5432/igf",
-        },
-        capture_output=True,
-        text=True,
-        timeout=60,
+        "Session.objects.all().db, router.db_for_write(Session))",
+        DATABASE_URL="postgres://igf@primary.internal:5432/igf",
+        DATABASE_REPLICA_URL="postgres://igf@replica.internal:5432/igf",
     )
     assert result.stdout.split() == [
         "replica.internal",

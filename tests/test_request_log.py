@@ -4,9 +4,6 @@ import io
 import json
 import logging
 import logging.config
-import os
-import subprocess
-import sys
 
 import pytest
 from django.conf import settings
@@ -15,6 +12,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import SessionFactory
+from tests.production import run_script_in_production
 
 
 @pytest.fixture
@@ -74,23 +72,9 @@ def test_probes_stay_out_of_the_request_log(request_log_lines):
 
 
 def test_the_environment_switch_makes_every_log_line_json():
-    script = (
-        "import django, logging; django.setup(); "
-        "logging.getLogger('igf_catalogue').warning('hello', extra={'answer': 42})"
-    )
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "DJANGO_SETTINGS_MODULE": "igf_catalogue.settings",
-        "DJANGO_SECRET_KEY": "x" * 50,
-        "DJANGO_JSON_LOGS": "1",
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
+    result = run_script_in_production(
+        "import logging; logging.getLogger('igf_catalogue').warning('hello', extra={'answer': 42})",
+        DJANGO_JSON_LOGS="1",
     )
     line = json.loads(result.stderr.strip().splitlines()[-1])
     assert line["message"] == "hello"

@@ -2,10 +2,6 @@
 Content-Security-Policy on every kind of page, and the admin sign-in lockout."""
 
 import datetime
-import os
-import secrets
-import subprocess
-import sys
 
 import pytest
 from django.conf import settings
@@ -24,31 +20,13 @@ from tests.factories import (
     TranscriptFactory,
 )
 from tests.page_parsing import inline_code_in
+from tests.production import run_in_production
 
-ROOT = settings.BASE_DIR
 PASSWORD = "correct horse battery staple"  # the factories' password
 
 
-def production_environment(**extra: str) -> dict[str, str]:
-    """The environment of a production host: only what the settings need, no DEBUG."""
-    return {
-        "PATH": os.environ.get("PATH", ""),
-        "DJANGO_SETTINGS_MODULE": "igf_catalogue.settings",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "sessions.example.org",
-        **extra,
-    }
-
-
 def test_deploy_checks_find_nothing_with_production_settings():
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=production_environment(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_in_production("manage.py", "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
     assert result.stderr == ""
@@ -56,13 +34,14 @@ def test_deploy_checks_find_nothing_with_production_settings():
 
 def test_deploy_checks_would_complain_about_an_insecure_setup():
     """The check above can fail: turning HTTPS off is reported."""
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=production_environment(DJANGO_SECURE_SSL_REDIRECT="0", DJANGO_SECURE_COOKIES="0"),
-        capture_output=True,
-        text=True,
-        timeout=120,
+    result = run_in_production(
+        "manage.py",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_SECURE_COOKIES="0",
     )
     assert result.returncode != 0
     assert "SECURE_SSL_REDIRECT" in result.stderr

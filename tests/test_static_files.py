@@ -1,10 +1,7 @@
 """Static files as production serves them: collected under hashed names, compressed,
 and cached by browsers for a year (WhiteNoise)."""
 
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 from django.conf import settings
@@ -12,6 +9,8 @@ from django.core.management import call_command
 from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
 from whitenoise.middleware import WhiteNoiseMiddleware
+
+from tests.production import run_script_in_production
 
 ONE_YEAR = 365 * 24 * 60 * 60
 
@@ -35,21 +34,9 @@ def collected_static(tmp_path_factory):
 
 
 def test_production_settings_use_whitenoise_compressed_manifest_storage():
-    script = (
-        "import django; django.setup(); from django.conf import settings; "
+    result = run_script_in_production(
+        "from django.conf import settings; "
         "print(settings.DEBUG, settings.STORAGES['staticfiles']['BACKEND'])"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=settings.BASE_DIR,
-        env={
-            "PATH": os.environ.get("PATH", ""),
-            "DJANGO_SETTINGS_MODULE": "igf_catalogue.settings",
-            "DJANGO_SECRET_KEY": "x" * 50,
-        },
-        capture_output=True,
-        text=True,
-        timeout=60,
     )
     assert result.stdout.split() == [
         "False",
