@@ -34,6 +34,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models, transaction
+from django.utils import translation
 
 from igf_catalogue.html import sanitise_html
 from strategies.models import Strategy
@@ -434,12 +435,18 @@ class SpeakerEntry:
 
 
 def _choice(text: str, choices: type[models.TextChoices], what: str) -> str:
-    """The value of `choices` whose value or label is `text`, whatever its case."""
+    """The value of `choices` whose value or label is `text`, whatever its case.
+
+    The file format names choices by their English labels, whatever language the
+    interface that started the import is showing.
+    """
     folded = text.casefold()
-    for value, label in choices.choices:
+    with translation.override(None):
+        labels = [str(label) for label in choices.labels]
+    for value, label in zip(choices.values, labels, strict=True):
         if folded in (value.casefold(), label.casefold()):
             return value
-    raise InvalidValue(f'"{text}" is not {what}; use one of: {", ".join(map(str, choices.labels))}')
+    raise InvalidValue(f'"{text}" is not {what}; use one of: {", ".join(labels)}')
 
 
 def _speaker_entry(item: object) -> SpeakerEntry:

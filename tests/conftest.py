@@ -78,3 +78,13 @@ def _clear_caches():
     # Each test's catalogue starts again at version 0, as no real one ever does.
     forget_recent_pages()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request in Spanish leaves Spanish active in its thread (LocaleMiddleware does
+    not switch back); the next test starts in the default language whatever ran before."""
+    yield
+    from django.utils import translation
+
+    translation.activate("en")

@@ -416,3 +416,13 @@ def test_every_speaker_error_in_a_file_is_reported_at_once(tmp_path):
     assert 'index 0, field "speakers"' in message
     assert 'index 1, field "speakers"' in message
     assert "2 errors" in message
+
+
+def test_a_file_names_choices_in_english_whatever_language_is_active():
+    """An import started while the interface speaks Spanish still reads "Government"."""
+    from django.utils import translation
+
+    with translation.override("es"):
+        import_sessions(records=read(RECORD))
+    assert Speaker.objects.get(name="Ana García").stakeholder_group == GOVERNMENT
+    assert Participant.objects.filter(session__key="mx-2015", role="moderator").exists()
