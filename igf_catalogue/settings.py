@@ -135,16 +135,19 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "igf",
         },
         "visitors": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "igf-visitors",
         },
     }
+    # Every worker and host reads the same cache, so the catalogue version can be read
+    # there, not from the database, and a cached page costs no query at all.
+    CATALOGUE_VERSION_IN_CACHE = True
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
@@ -157,6 +160,7 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 100_000},
         },
     }
+    CATALOGUE_VERSION_IN_CACHE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -6,10 +6,12 @@ holds the catalogue's version, a number that goes up whenever anything public ch
 (signals on every catalogue model, and the importer and bulk admin actions, which write
 without them): a changed catalogue is read under new keys, so an edit shows at once on
 every worker and host and no list of keys is ever kept. The version lives in the
-database, which all of them share.
+database, which all of them share. With a shared cache (Redis) the cache holds a copy,
+moved on with the database's at each commit, so that a cached page costs no query.
 
-What changes without a new version (view counts, the week's most viewed) may be up to
-CATALOGUE_PAGE_CACHE_SECONDS old. Editors, signed in, always get a fresh page.
+What changes without a new version (view counts, the week's most viewed, a session's
+chart of views per month) may be up to CATALOGUE_PAGE_CACHE_SECONDS old. Editors, signed
+in, always get a fresh page.
 
 Pages answer conditional requests: the ETag names the cached rendering, Last-Modified
 is when it was rendered, and a client that holds it gets 304 Not Modified.
@@ -18,7 +20,7 @@ is when it was rendered, and a client that holds it gets 304 Not Modified.
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import wraps
@@ -29,7 +31,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import F, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
@@ -42,6 +44,8 @@ from .models import CatalogueVersion, DailyViews
 
 T = TypeVar("T")
 VERSION_ROW = 1
+# The copy of the version kept in a shared cache (CATALOGUE_VERSION_IN_CACHE).
+VERSION_CACHE_KEY = "catalogue-version"
 # The apps whose models the public pages show.
 CATALOGUE_APPS = {"catalogue", "strategies"}
 # Written on every view counted, and never shown as such on a cached page.
@@ -57,19 +61,45 @@ _reading_one_version: ContextVar[bool] = ContextVar("catalogue_reading_one_versi
 
 
 def catalogue_version(*, using: str = DEFAULT_DB_ALIAS) -> int:
-    """The catalogue's current version; one query by primary key (none more while the
-    page cache serves one visitor's request)."""
+    """The catalogue's current version: from the shared cache when there is one, else
+    one query by primary key (none more while the page cache serves one request)."""
     if (version := _request_version.get()) is not None:
         return version
+    if settings.CATALOGUE_VERSION_IN_CACHE:
+        version = _version_from_cache(using)
+    else:
+        version = _version_from_database(using)
+    if _reading_one_version.get():
+        _request_version.set(version)
+    return version
+
+
+def _version_from_database(using: str) -> int:
     numbers = (
         CatalogueVersion.objects.using(using)
         .filter(pk=VERSION_ROW)
         .values_list("number", flat=True)
     )
-    version = next(iter(numbers), 0)
-    if _reading_one_version.get():
-        _request_version.set(version)
+    return next(iter(numbers), 0)
+
+
+def _version_from_cache(using: str) -> int:
+    version = cache.get(VERSION_CACHE_KEY)
+    if version is None:
+        # `add`, not `set`: a bump committed meanwhile has already put a newer number
+        # there, and that one must stay.
+        version = _version_from_database(using)
+        if not cache.add(VERSION_CACHE_KEY, version, timeout=None):
+            version = cache.get(VERSION_CACHE_KEY, version)
     return version
+
+
+def _move_cached_version_on() -> None:
+    """Once a bump is committed, move the cache's copy on with it: each bump adds one
+    to both, so they stay equal whatever order the commits of several workers run in."""
+    # Not in the cache (ValueError): the next reader copies the committed number there.
+    with suppress(ValueError):
+        cache.incr(VERSION_CACHE_KEY)
 
 
 def bump_catalogue_version(*, using: str = DEFAULT_DB_ALIAS) -> None:
@@ -80,6 +110,8 @@ def bump_catalogue_version(*, using: str = DEFAULT_DB_ALIAS) -> None:
     )
     if not updated:
         CatalogueVersion.objects.using(using).get_or_create(pk=VERSION_ROW, defaults={"number": 1})
+    if settings.CATALOGUE_VERSION_IN_CACHE:
+        transaction.on_commit(_move_cached_version_on, using=using)
 
 
 def schedule_version_bump(*, using: str = DEFAULT_DB_ALIAS) -> None:
@@ -238,6 +270,19 @@ def forget_recent_pages() -> None:
     _recent_pages.pages.clear()
 
 
+def kept_page(key: str) -> CachedPage | None:
+    """The page kept under `key`: from this process's recent pages, else the shared cache."""
+    page = _recent_pages.get(key) or cache.get(key)
+    if page is not None:
+        _recent_pages.keep(key, page)
+    return page
+
+
+def keep_page(key: str, page: CachedPage) -> None:
+    cache.set(key, page, timeout())
+    _recent_pages.keep(key, page)
+
+
 def is_cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
     """A whole, successful page that says nothing about one visitor: no cookie set, no
     CSRF token handed out, nothing that asks not to be kept."""
@@ -280,16 +325,14 @@ def cache_page_for_visitors(view):
             return view(request, *args, **kwargs)
         with reading_one_version():
             key = page_key(request, catalogue_version())
-            page = _recent_pages.get(key) or cache.get(key)
+            page = kept_page(key)
             if page is None:
                 response = view(request, *args, **kwargs)
                 if not is_cacheable_response(request, response):
                     return response
                 page = CachedPage(content=response.content, headers=dict(response.items()))
-                cache.set(key, page, timeout())
-                _recent_pages.keep(key, page)
+                keep_page(key, page)
             else:
-                _recent_pages.keep(key, page)
                 response = page.response()
         return finish(
             request, response, etag=etag_for(key, page.rendered_at), rendered_at=page.rendered_at

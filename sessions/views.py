@@ -4,7 +4,6 @@ Anonymous visitors get no cookie here: the forms are GET forms without a CSRF
 token, and nothing touches the messages framework or the server-side session.
 """
 
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -16,6 +15,7 @@ from django.utils.cache import (
     set_response_etag,
 )
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from igf_catalogue.pagination import paginate
 from strategies.models import Strategy
@@ -113,7 +113,7 @@ def _session_detail_for_visitors(request: HttpRequest, slug: str) -> HttpRespons
 
 def _session_page_for_visitor(request: HttpRequest, slug: str) -> HttpResponse:
     key = page_cache.page_key(request, page_cache.catalogue_version(), with_query=False)
-    page = cache.get(key)
+    page = page_cache.kept_page(key)
     views_read = None
     if page is None:
         session = selectors.session_for_page(slug=slug, user=request.user)
@@ -132,7 +132,7 @@ def _session_page_for_visitor(request: HttpRequest, slug: str) -> HttpResponse:
             content=kept.content, headers=dict(kept.items()), extra={"pk": session.pk}
         )
         if page_cache.is_cacheable_response(request, kept):
-            cache.set(key, page, page_cache.timeout())
+            page_cache.keep_page(key, page)
     session = Session(pk=page.extra["pk"], status=Session.Status.PUBLISHED, views=None)
     view_count = count_view(request, session)
     counted = view_count is not None
@@ -144,7 +144,7 @@ def _session_page_for_visitor(request: HttpRequest, slug: str) -> HttpResponse:
             f'"userInteractionCount": {view_count}'.encode(),
         )
         .replace(VIEWS_LINE_MARK.encode(), _views_line(request, view_count).encode())
-        .replace(VIEWS_CHART_MARK.encode(), _views_chart(request, session).encode())
+        .replace(VIEWS_CHART_MARK.encode(), _kept_views_chart(request, session).encode())
     )
     response = HttpResponse(content, headers=page.headers)
     if counted:
@@ -173,6 +173,14 @@ def _views_line(request: HttpRequest, view_count: int) -> str:
 def _views_chart(request: HttpRequest, session: Session) -> str:
     chart = charts.bar_chart(selectors.monthly_views(session))
     return render_to_string("sessions/_views_chart.html", {"chart": chart}, request=request)
+
+
+def _kept_views_chart(request: HttpRequest, session: Session) -> str:
+    """The chart for visitors, drawn once per catalogue version (and kept as long as a
+    page): the view count beside it is the live one."""
+    return page_cache.cached_for_version(
+        f"views-chart:{session.pk}:{get_language()}", lambda: _views_chart(request, session)
+    )
 
 
 @page_cache.cache_page_for_visitors

@@ -1,9 +1,9 @@
 """Counting a session's views (DESIGN.md, "Counting views").
 
 A view is written atomically: the session's total with one UPDATE and today's row
-with one upsert, so concurrent views are never lost. Visitors are recognised for 30
-minutes by a salted hash kept in a cache shared by every worker and host; there is
-no cookie, no server-side session and nothing personal stored.
+with one upsert, in one statement on PostgreSQL, so concurrent views are never lost.
+Visitors are recognised for 30 minutes by a salted hash kept in a cache shared by every
+worker and host; there is no cookie, no server-side session and nothing personal stored.
 """
 
 import datetime
@@ -113,8 +113,24 @@ def record_view(session: Session) -> int:
     table = quote(Session._meta.db_table)
     daily_table = quote(DailyViews._meta.db_table)
     # Django's upsert (bulk_create with update_conflicts) can only overwrite a
-    # value, not add to it, so both statements are written out; both run as is
-    # on PostgreSQL and on SQLite (3.35 or later).
+    # value, not add to it, so the statements are written out.
+    add_to_today = (
+        f"INSERT INTO {daily_table} (session_id, day, views) {{rows}} "
+        f"ON CONFLICT (session_id, day) DO UPDATE SET views = {daily_table}.views + 1"
+    )
+    if connection.vendor == "postgresql":
+        # Both writes in one statement: one round trip, atomic by itself.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH counted AS ("
+                f"UPDATE {table} SET views = views + 1 WHERE id = %s RETURNING id, views"
+                f"), today AS ({add_to_today.format(rows='SELECT id, %s, 1 FROM counted')}) "
+                f"SELECT views FROM counted",
+                [session.pk, today()],
+            )
+            row = cursor.fetchone()
+        return session.views if row is None else row[0]  # None: deleted meanwhile
+    # SQLite (3.35 or later) has no writes in WITH: two statements in a transaction.
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET views = views + 1 WHERE id = %s RETURNING views",
@@ -123,11 +139,7 @@ def record_view(session: Session) -> int:
         row = cursor.fetchone()
         if row is None:  # deleted meanwhile: nothing to count
             return session.views
-        cursor.execute(
-            f"INSERT INTO {daily_table} (session_id, day, views) VALUES (%s, %s, 1) "
-            f"ON CONFLICT (session_id, day) DO UPDATE SET views = {daily_table}.views + 1",
-            [session.pk, today()],
-        )
+        cursor.execute(add_to_today.format(rows="VALUES (%s, %s, 1)"), [session.pk, today()])
     return row[0]
 
 

@@ -1,10 +1,28 @@
 """Anonymous visitors' pages come from the cache, keyed by the catalogue's version."""
 
-import pytest
-from django.core.management import call_command
+import uuid
 
-from sessions.models import DailyViews, Participant, Session, Speaker, Transcript
-from sessions.page_cache import bump_catalogue_version, catalogue_version
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import transaction
+
+from sessions.models import (
+    CatalogueVersion,
+    DailyViews,
+    Participant,
+    Session,
+    Speaker,
+    Transcript,
+)
+from sessions.page_cache import (
+    VERSION_CACHE_KEY,
+    VERSION_ROW,
+    bump_catalogue_version,
+    catalogue_version,
+    forget_recent_pages,
+)
+from tests.conftest import IN_CI, on_postgresql
 from tests.factories import EditorFactory, SessionFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -189,3 +207,117 @@ def test_pages_cached_before_a_bump_are_read_no_more(client, django_assert_num_q
     bump_catalogue_version()
     with django_assert_num_queries(2):  # the version, then the venues again
         client.get("/venues/")
+
+
+# With REDIS_URL set, the version is read from the shared cache, a copy of the database's.
+
+REDIS_FOR_TESTS = "redis://127.0.0.1:6379/3"
+
+
+@pytest.fixture
+def version_in_redis(settings):
+    """The default cache on a real Redis, as with REDIS_URL, under a key prefix of this
+    test's own (tests run in parallel and the pages expire by themselves)."""
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_FOR_TESTS,
+            "KEY_PREFIX": prefix,
+        },
+    }
+    settings.CACHES["visitors"] = {**settings.CACHES["default"], "KEY_PREFIX": f"{prefix}-v"}
+    settings.CATALOGUE_VERSION_IN_CACHE = True
+    try:
+        cache.get("reachable")
+    except Exception as error:
+        if IN_CI:
+            raise
+        pytest.skip(f"Redis is not reachable at {REDIS_FOR_TESTS}: {error}")
+    forget_recent_pages()
+    yield
+    cache.delete(VERSION_CACHE_KEY)
+    forget_recent_pages()
+
+
+@pytest.mark.parametrize("url", CACHED_PAGES)
+def test_with_redis_a_cached_page_costs_no_query(
+    client, django_assert_num_queries, version_in_redis, session, url
+):
+    first = client.get(url)
+    with django_assert_num_queries(0):
+        second = client.get(url)
+    assert second.content == first.content
+
+
+def test_with_redis_a_counted_view_of_a_cached_session_page_costs_one_write(
+    client, django_assert_num_queries, version_in_redis, session
+):
+    client.get(session.get_absolute_url(), headers={"user-agent": f"{BROWSER} first"})
+    # Its total and today's row: one statement on PostgreSQL; on SQLite two, within a
+    # savepoint of the test's transaction.
+    with django_assert_num_queries(1 if on_postgresql() else 4):
+        response = client.get(session.get_absolute_url(), headers={"user-agent": BROWSER})
+    assert response["X-View-Counted"] == "1"
+    assert "2 views" in response.content.decode()
+    assert Session.objects.get(pk=session.pk).views == 2
+    assert DailyViews.objects.get(session=session).views == 2
+
+
+def test_with_redis_an_edit_shows_once_committed(
+    client, django_capture_on_commit_callbacks, version_in_redis, session
+):
+    assert "Shaping the digital future" in client.get("/sessions/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        session.title = "Governing the digital future"
+        session.save()
+    content = client.get("/sessions/").content.decode()
+    assert "Governing the digital future" in content
+    assert "Shaping the digital future" not in content
+
+
+def test_with_redis_an_import_shows_once_committed(
+    client, django_capture_on_commit_callbacks, version_in_redis, session, tmp_path
+):
+    client.get("/sessions/")
+    programme = tmp_path / "programme.jsonl"
+    programme.write_text(
+        '{"key": "late-1", "title": "Imported afterwards", "date": "2015-11-11", '
+        '"type": "Workshop", "venue": "João Pessoa, Brazil"}\n'
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_sessions", str(programme), verbosity=0)
+    assert "Imported afterwards" in client.get("/sessions/").content.decode()
+
+
+def test_with_redis_the_cached_version_follows_the_database_through_every_bump(
+    django_capture_on_commit_callbacks, version_in_redis, session
+):
+    def in_database():
+        return CatalogueVersion.objects.get(pk=VERSION_ROW).number
+
+    bump_catalogue_version()
+    cache.delete(VERSION_CACHE_KEY)  # e.g. evicted: the next read copies the database's
+    assert catalogue_version() == in_database()
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            bump_catalogue_version()
+            bump_catalogue_version()
+        assert catalogue_version() == in_database()
+
+
+def test_with_redis_a_change_rolled_back_leaves_the_version(
+    django_capture_on_commit_callbacks, version_in_redis, session
+):
+    before = catalogue_version()
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        session.title = "Never saved"
+        session.save()
+        raise RuntimeError
+    assert callbacks == []
+    assert catalogue_version() == before

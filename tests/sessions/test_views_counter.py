@@ -20,6 +20,7 @@ from django.contrib.sessions.models import Session as ServerSideSession
 from django.core.cache import caches
 from django.db import connection
 from django.test import RequestFactory
+from django_redis import get_redis_connection
 
 from sessions.models import DailyViews, Session
 from sessions.views_counter import count_view, is_countable, today, visitor_fingerprint
@@ -75,7 +76,7 @@ def visitor_cache_keys() -> list[str]:
             cursor.execute(f"SELECT cache_key, value FROM {table}")
             return [f"{key} {value}" for key, value in cursor.fetchall()]
     if backend.endswith("RedisCache"):
-        client = cache._cache.get_client()
+        client = get_redis_connection("visitors")
         return [key.decode() for key in client.scan_iter(match=cache.make_key("*"))]
     pytest.fail(f"no way to list the keys of {backend}")
 
@@ -269,7 +270,7 @@ def test_an_unreachable_visitor_cache_does_not_break_the_page(settings):
     settings.CACHES = {
         **settings.CACHES,
         "visitors": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
         },
     }
@@ -302,7 +303,7 @@ def test_the_visitors_cache_is_shared_between_processes_whatever_redis_url(redis
     backend = visitors["BACKEND"]
     assert "locmem" not in backend.lower() and "dummy" not in backend.lower()
     if redis_url:
-        assert backend == "django.core.cache.backends.redis.RedisCache"
+        assert backend == "django_redis.cache.RedisCache"
         assert visitors["LOCATION"] == redis_url
     else:
         assert backend == "django.core.cache.backends.db.DatabaseCache"
@@ -314,7 +315,7 @@ def test_the_visitors_cache_is_shared_between_processes_whatever_redis_url(redis
 def test_the_running_visitors_cache_is_not_per_process():
     backend = django_settings.CACHES["visitors"]["BACKEND"]
     assert backend in {
-        "django.core.cache.backends.redis.RedisCache",
+        "django_redis.cache.RedisCache",
         "django.core.cache.backends.db.DatabaseCache",
     }
 
@@ -324,6 +325,7 @@ import sys
 import django
 django.setup()
 from django.test import RequestFactory
+from django_redis import get_redis_connection
 from sessions.models import Session
 from sessions.views_counter import count_view
 pk, address, user_agent = sys.argv[1:]
