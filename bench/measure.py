@@ -199,10 +199,13 @@ def choose_pages(session_token: str) -> list[Page]:
         .values_list("slug", flat=True)
         .first()
     ) or Speaker.objects.values_list("slug", flat=True).first()
+    venue = published.order_by("-date").values_list("venue__slug", flat=True).first()
     return [
         Page("home", "/"),
         Page("list", "/sessions/"),
         Page("list, year + type", f"/sessions/?year={year}&type={session_type}"),
+        Page("year", f"/years/{year}/"),
+        Page("venue", f"/venues/{venue}/"),
         Page(
             "search (each a new one)",
             "/sessions/",
