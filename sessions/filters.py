@@ -16,7 +16,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import slug_re
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from strategies.models import Strategy
@@ -63,6 +65,39 @@ MAX_SEARCH_LENGTH = 200
 LONGEST_SLUG = 320  # Session.slug; the other models' slugs are shorter
 
 
+class OptionsSelect(forms.Select):
+    """A select that writes its options out itself. Django renders each <option> through
+    a template of its own, which for the few hundred options of the filter form took
+    most of the time of rendering a search's page; the markup is the same."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option["value"], _attributes(option["attrs"]), option["label"])
+                for _group, group_options, _index in widget["optgroups"]
+                for option in group_options
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', widget["name"], _attributes(widget["attrs"]), options
+        )
+
+
+def _attributes(attrs: dict) -> SafeString:
+    """HTML attributes in their given order, as Django's widget templates write them:
+    True as a bare name, False left out."""
+    return mark_safe(
+        "".join(
+            format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+            for name, value in attrs.items()
+            if value is not False
+        )
+    )
+
+
 class SlugChoiceField(django_filters.fields.ModelChoiceField):
     """A choice of object by slug that turns away anything not shaped like a slug before
     it reaches the database (PostgreSQL refuses a NUL byte in a query, for one)."""
@@ -80,6 +115,7 @@ class SlugFilter(django_filters.ModelChoiceFilter):
 
     def __init__(self, *args, any_label: str, unknown: str, **kwargs):
         kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault("widget", OptionsSelect)
         kwargs.setdefault("empty_label", any_label)
         kwargs.setdefault("error_messages", {"invalid_choice": unknown})
         super().__init__(*args, **kwargs)
@@ -140,6 +176,7 @@ class SessionFilter(django_filters.FilterSet):
         label=_("Year"),
         field_name="date",
         lookup_expr="year",
+        widget=OptionsSelect,
         empty_label=_("Any year"),
         error_messages={"invalid_choice": _("There are no sessions in that year.")},
     )
@@ -183,6 +220,7 @@ class SessionFilter(django_filters.FilterSet):
         choices=Speaker.StakeholderGroup.choices,
         empty_label=_("Any stakeholder group"),
         method="with_stakeholder",
+        widget=OptionsSelect,
         error_messages={"invalid_choice": _("That is not a stakeholder group.")},
     )
     tag = SlugFilter(
@@ -206,6 +244,7 @@ class SessionFilter(django_filters.FilterSet):
         # Applied in filter_queryset, so the default order holds when `sort` is
         # absent or not valid.
         method="keep_order",
+        widget=OptionsSelect,
         error_messages={"invalid_choice": _("That is not a sort order, so the newest come first.")},
     )
 
