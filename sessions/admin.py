@@ -6,7 +6,7 @@ from django.db.models import Count, Value
 from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
+from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -31,9 +31,10 @@ from .people import merge_speakers
 def session_label(session: Session) -> str:
     """ "Opening Ceremony (12 November 2007, Rio de Janeiro)": titles repeat from year to year.
 
-    Reads `session.venue`, so querysets listing sessions should `select_related("venue")`.
+    The date is written as the editor's language writes dates. Reads `session.venue`, so
+    querysets listing sessions should `select_related("venue")`.
     """
-    return f"{session.title} ({format_date(session.date, 'j F Y')}, {session.venue.city})"
+    return f"{session.title} ({date_format(session.date)}, {session.venue.city})"
 
 
 class SessionCountMixin:
@@ -192,8 +193,8 @@ class ParticipantInline(admin.TabularInline):
     fields = ["speaker", "role", "order"]
     autocomplete_fields = ["speaker"]
     extra = 1
-    verbose_name = "participant"
-    verbose_name_plural = "participants (organisers, speakers, moderators, rapporteurs)"
+    verbose_name = _("participant")
+    verbose_name_plural = _("participants (organisers, speakers, moderators, rapporteurs)")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("speaker")
@@ -223,7 +224,7 @@ class SessionAdminForm(forms.ModelForm):
             and self.instance.pk
             and related.filter(pk=self.instance.pk).exists()
         ):
-            self.add_error("related", "A session cannot be related to itself.")
+            self.add_error("related", gettext("A session cannot be related to itself."))
 
         strategies = cleaned_data.get("strategies")
         if strategies is None:  # the field has its own error already
@@ -237,8 +238,11 @@ class SessionAdminForm(forms.ModelForm):
                 names = "; ".join(strategy_part_label(part) for part in stray)
                 self.add_error(
                     field,
-                    f"Not part of the session's strategies: {names}. "
-                    "Select their strategy under Strategies, or remove them here.",
+                    gettext(
+                        "Not part of the session's strategies: %(names)s. "
+                        "Select their strategy under Strategies, or remove them here."
+                    )
+                    % {"names": names},
                 )
         return cleaned_data
 

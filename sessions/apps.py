@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def create_visitor_cache_table(**kwargs):
@@ -16,7 +17,7 @@ class SessionsConfig(AppConfig):
     name = "sessions"
     # `django.contrib.sessions` already uses the label "sessions".
     label = "catalogue"
-    verbose_name = "Sessions"
+    verbose_name = _("Sessions")
 
     def ready(self):
         from . import page_cache, search

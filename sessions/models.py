@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from igf_catalogue.html import sanitise_html
@@ -15,20 +17,33 @@ from strategies.models import Enabler, Objective, Strategy
 class Venue(SlugFromMixin, models.Model):
     """Where an annual meeting took place: a city and a country, or "Online"."""
 
-    city = models.CharField(max_length=100)
-    country = models.CharField(max_length=100, blank=True)
-    country_code = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
-    slug = models.SlugField(max_length=220, unique=True, blank=True)
-    time_zone = models.CharField(max_length=64, blank=True, help_text="e.g. America/Recife")
-    meeting_number = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Which annual IGF was held here (1 for Athens 2006)."
+    city = models.CharField(_("city"), max_length=100)
+    country = models.CharField(_("country"), max_length=100, blank=True)
+    country_code = models.CharField(
+        _("country code"), max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2")
     )
-    start_date = models.DateField(null=True, blank=True, help_text="First day of the meeting.")
-    end_date = models.DateField(null=True, blank=True, help_text="Last day of the meeting.")
+    slug = models.SlugField(_("slug"), max_length=220, unique=True, blank=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, blank=True, help_text=_("e.g. America/Recife")
+    )
+    meeting_number = models.PositiveSmallIntegerField(
+        _("meeting number"),
+        null=True,
+        blank=True,
+        help_text=_("Which annual IGF was held here (1 for Athens 2006)."),
+    )
+    start_date = models.DateField(
+        _("start date"), null=True, blank=True, help_text=_("First day of the meeting.")
+    )
+    end_date = models.DateField(
+        _("end date"), null=True, blank=True, help_text=_("Last day of the meeting.")
+    )
 
     slug_source = "name"
 
     class Meta:
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
         ordering = ["city", "country"]
         constraints = [
             models.UniqueConstraint(fields=["city", "country"], name="unique_venue_place")
@@ -49,8 +64,8 @@ class Venue(SlugFromMixin, models.Model):
 class NamedSlugged(SlugFromMixin, models.Model):
     """An editor-managed name with a slug: session types and topics."""
 
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=120, unique=True, blank=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, blank=True)
 
     class Meta:
         abstract = True
@@ -64,7 +79,8 @@ class SessionType(NamedSlugged):
     """Workshop, Main Session, Open Forum, Best Practice Forum, ..."""
 
     class Meta(NamedSlugged.Meta):
-        verbose_name = "session type"
+        verbose_name = _("session type")
+        verbose_name_plural = _("session types")
 
 
 class Topic(NamedSlugged):
@@ -72,9 +88,17 @@ class Topic(NamedSlugged):
 
     DEFAULT = "Other"
 
+    class Meta(NamedSlugged.Meta):
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
 
 class Tag(NamedSlugged):
     """A keyword editors attach to sessions ("IPv6", "Youth", "AI governance")."""
+
+    class Meta(NamedSlugged.Meta):
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
 
     def get_absolute_url(self):
         return reverse("sessions:tag", kwargs={"slug": self.slug})
@@ -98,16 +122,20 @@ class Speaker(SlugFromMixin, models.Model):
         GRULAC = "grulac", _("GRULAC")
         WEOG = "weog", _("WEOG")
 
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=220, unique=True, blank=True)
-    organisation = models.CharField(max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     stakeholder_group = models.CharField(
-        max_length=30, choices=StakeholderGroup, blank=True, db_index=True
+        _("stakeholder group"), max_length=30, choices=StakeholderGroup, blank=True, db_index=True
     )
-    regional_group = models.CharField(max_length=30, choices=RegionalGroup, blank=True)
-    bio_link = models.URLField("biography link", max_length=500, blank=True)
+    regional_group = models.CharField(
+        _("regional group"), max_length=30, choices=RegionalGroup, blank=True
+    )
+    bio_link = models.URLField(_("biography link"), max_length=500, blank=True)
 
     class Meta:
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
         ordering = ["name", "pk"]
         indexes = [models.Index(fields=["name"], name="speaker_name")]
 
@@ -186,63 +214,88 @@ class Session(SlugFromMixin, models.Model):
         PUBLISHED = "published", _("Published")
 
     key = models.CharField(
+        _("key"),
         max_length=100,
         unique=True,
         default=new_session_key,
-        help_text="Stable external id; an import updates the session with this key.",
+        help_text=_("Stable external id; an import updates the session with this key."),
     )
-    title = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=320, unique=True, blank=True)
-    date = models.DateField()
-    start_time = models.TimeField(null=True, blank=True)
-    end_time = models.TimeField(null=True, blank=True)
-    type = models.ForeignKey(SessionType, on_delete=models.PROTECT, related_name="sessions")
-    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="sessions")
-    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="sessions")
-    description = models.TextField(blank=True, help_text="HTML is allowed and sanitised.")
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=320, unique=True, blank=True)
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("start time"), null=True, blank=True)
+    end_time = models.TimeField(_("end time"), null=True, blank=True)
+    type = models.ForeignKey(
+        SessionType,
+        on_delete=models.PROTECT,
+        related_name="sessions",
+        verbose_name=_("session type"),
+    )
+    topic = models.ForeignKey(
+        Topic, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("topic")
+    )
+    venue = models.ForeignKey(
+        Venue, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("venue")
+    )
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("HTML is allowed and sanitised.")
+    )
     url = models.URLField(
-        "official page", max_length=500, blank=True, help_text="The session on the IGF website."
+        _("official page"),
+        max_length=500,
+        blank=True,
+        help_text=_("The session on the IGF website."),
     )
-    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
-    views = models.PositiveIntegerField(default=0)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
+    views = models.PositiveIntegerField(_("views"), default=0)
     related = models.ManyToManyField(
         "self",
         symmetrical=False,
         blank=True,
         related_name="linked_from",
-        verbose_name="related sessions",
-        help_text="Sessions linked by hand; shown first among related sessions.",
+        verbose_name=_("related sessions"),
+        help_text=_("Sessions linked by hand; shown first among related sessions."),
     )
-    strategies = models.ManyToManyField(Strategy, blank=True, related_name="sessions")
+    strategies = models.ManyToManyField(
+        Strategy, blank=True, related_name="sessions", verbose_name=_("strategies")
+    )
     speakers = models.ManyToManyField(
-        Speaker, through="Participant", blank=True, related_name="sessions"
+        Speaker,
+        through="Participant",
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("speakers"),
     )
-    tags = models.ManyToManyField(Tag, blank=True, related_name="sessions")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="sessions", verbose_name=_("tags"))
     objectives = models.ManyToManyField(
         Objective,
         blank=True,
         related_name="sessions",
-        help_text="Objectives of the session's strategies that it discusses.",
+        verbose_name=_("objectives"),
+        help_text=_("Objectives of the session's strategies that it discusses."),
     )
     enablers = models.ManyToManyField(
         Enabler,
         blank=True,
         related_name="sessions",
-        help_text="Enablers of the session's strategies that it discusses.",
+        verbose_name=_("enablers"),
+        help_text=_("Enablers of the session's strategies that it discusses."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
     # Title, tags and speakers, description and transcripts, weighted for full-text
     # search on PostgreSQL and kept current by sessions.search. Its GIN index is made
     # by a PostgreSQL-only migration; on SQLite the column stays empty.
-    search_vector = SearchVectorField(null=True, editable=False)
+    search_vector = SearchVectorField(_("search vector"), null=True, editable=False)
 
     objects = SessionManager()
 
     slug_source = "title"
 
     class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
         ordering = ["-date", "-pk"]
         indexes = [
             # One index per sort of the public lists, each led by the status filter.
@@ -272,19 +325,27 @@ class Session(SlugFromMixin, models.Model):
 class DailyViews(models.Model):
     """Views of one session on one day, upserted as views are counted."""
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="daily_views")
-    day = models.DateField()
-    views = models.PositiveIntegerField(default=0)
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="daily_views", verbose_name=_("session")
+    )
+    day = models.DateField(_("day"))
+    views = models.PositiveIntegerField(_("views"), default=0)
 
     class Meta:
-        verbose_name_plural = "daily views"
+        verbose_name = _("daily views")
+        verbose_name_plural = _("daily views")
         constraints = [
             models.UniqueConstraint(fields=["session", "day"], name="unique_daily_views")
         ]
         indexes = [models.Index(fields=["day"], name="dailyviews_day")]
 
     def __str__(self):
-        return f"{self.session_id} on {self.day}: {self.views}"
+        # Shown as the title of its read-only admin page.
+        return gettext("%(session)s on %(day)s: %(views)s") % {
+            "session": self.session_id,
+            "day": date_format(self.day),
+            "views": self.views,
+        }
 
 
 class Participant(models.Model):
@@ -296,12 +357,21 @@ class Participant(models.Model):
         MODERATOR = "moderator", _("Moderator")
         RAPPORTEUR = "rapporteur", _("Rapporteur")
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="participants")
-    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="participations")
-    role = models.CharField(max_length=20, choices=Role, default=Role.SPEAKER)
-    order = models.PositiveSmallIntegerField(default=0)
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="participants", verbose_name=_("session")
+    )
+    speaker = models.ForeignKey(
+        Speaker,
+        on_delete=models.CASCADE,
+        related_name="participations",
+        verbose_name=_("speaker"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.SPEAKER)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
         ordering = ["session", "order", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -316,20 +386,25 @@ class Participant(models.Model):
 class Transcript(models.Model):
     """What was said at a session, as text, in one language."""
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="transcripts")
-    language = models.CharField(
-        max_length=10, default="en", help_text="Language code, e.g. en, es, fr."
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="transcripts", verbose_name=_("session")
     )
-    text = models.TextField()
+    language = models.CharField(
+        _("language"), max_length=10, default="en", help_text=_("Language code, e.g. en, es, fr.")
+    )
+    text = models.TextField(_("text"))
 
     class Meta:
+        verbose_name = _("transcript")
+        verbose_name_plural = _("transcripts")
         ordering = ["session", "language"]
         constraints = [
             models.UniqueConstraint(fields=["session", "language"], name="unique_transcript")
         ]
 
     def __str__(self):
-        return f"Transcript ({self.language})"
+        # Shown in the heading of each transcript on the session's admin page.
+        return gettext("Transcript (%(language)s)") % {"language": self.language}
 
 
 class CatalogueVersion(models.Model):
@@ -341,9 +416,11 @@ class CatalogueVersion(models.Model):
     the change it announces.
     """
 
-    number = models.BigIntegerField(default=0)
+    number = models.BigIntegerField(_("number"), default=0)
 
     class Meta:
+        verbose_name = _("catalogue version")
+        verbose_name_plural = _("catalogue versions")
         default_permissions = ()  # nobody edits it
 
     def __str__(self):

@@ -1,5 +1,6 @@
-"""The interface in English, Spanish and French: every public page, the language switcher,
-dates and numbers in the reader's language, and catalogues with nothing left untranslated.
+"""The interface in English, Spanish and French: every public page, the editors' admin,
+the language switcher, dates and numbers in the reader's language, and catalogues with
+nothing left untranslated.
 
 The catalogue's content (titles, descriptions, names) stays in its own language, so the
 pages here are built from content that holds none of the interface's English words:
@@ -14,6 +15,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import formats, translation
@@ -21,6 +23,7 @@ from django.utils.html import strip_tags
 
 from tests.factories import (
     DailyViewsFactory,
+    EditorFactory,
     EnablerFactory,
     ObjectiveFactory,
     ParticipantFactory,
@@ -34,6 +37,7 @@ from tests.factories import (
     VenueFactory,
 )
 from tests.page_parsing import visible_text
+from tests.test_admin import session_form
 
 pytestmark = pytest.mark.django_db
 
@@ -349,6 +353,146 @@ def test_filter_messages_and_choices_are_translated(client, catalogue):
     assert "Más recientes primero" in text
     speaker = get(client, catalogue["speaker"].get_absolute_url(), "fr").content.decode()
     assert "Gouvernement" in visible_text(speaker)
+
+
+# The editors' admin
+
+# English labels, help texts and model names the session's admin pages show. Each is
+# matched as whole words, case included, as KNOWN_ENGLISH is.
+ADMIN_KNOWN_ENGLISH = [
+    "Session type", "Related sessions", "Daily views", "Official page", "Start time",
+    "End time", "Published at", "Created at", "Updated at", "Title", "Key", "Venue", "Topic",
+    "Tags", "Status", "Views", "Strategies", "Objectives", "Enablers", "Participants",
+    "Speaker", "Role", "Order", "Language", "Transcript", "Transcripts", "Session types",
+    "Topics", "Venues", "Speakers", "When and where", "Publication", "Stable external id",
+    "HTML is allowed and sanitised", "The session on the IGF website",
+    "Sessions linked by hand", "of the session's strategies that it discusses",
+    "Language code", "Publish selected sessions", "Draft",
+]  # fmt: skip
+# Labels French writes as English does.
+ADMIN_SAME_IN_FRENCH = {"Participants", "Publication"}
+
+# A few field labels of the session's form, by field name, as each language shows them.
+SESSION_FORM_LABELS = {
+    "en": {
+        "type": "Session type",
+        "related": "Related sessions",
+        "url": "Official page",
+        "start_time": "Start time",
+        "status": "Status",
+    },
+    "es": {
+        "type": "Tipo de sesión",
+        "related": "Sesiones relacionadas",
+        "url": "Página oficial",
+        "start_time": "Hora de inicio",
+        "status": "Estado",
+    },
+    "fr": {
+        "type": "Type de session",
+        "related": "Sessions connexes",
+        "url": "Page officielle",
+        "start_time": "Heure de début",
+        "status": "Statut",
+    },
+}
+# Some of the session list's column headings, by field name.
+SESSION_LIST_HEADINGS = {
+    "en": {"type": "Session type", "views": "Views", "venue": "Venue"},
+    "es": {"type": "Tipo de sesión", "views": "Visitas", "venue": "Sede"},
+    "fr": {"type": "Type de session", "views": "Vues", "venue": "Lieu"},
+}
+DAILY_VIEWS_IN_THE_MENU = {"en": "Daily views", "es": "Visitas diarias", "fr": "Vues quotidiennes"}
+
+
+@pytest.fixture
+def editor_client(client):
+    client.force_login(EditorFactory())
+    return client
+
+
+def session_admin_pages(catalogue) -> dict[str, str]:
+    return {
+        "change form": f"/admin/catalogue/session/{catalogue['session'].pk}/change/",
+        "changelist": "/admin/catalogue/session/",
+    }
+
+
+def english_left_in_admin(text: str, language: str) -> list[str]:
+    return [
+        known
+        for known in ADMIN_KNOWN_ENGLISH
+        if not (language == "fr" and known in ADMIN_SAME_IN_FRENCH)
+        and re.search(rf"(?<!\w){re.escape(known)}(?!\w)", text)
+    ]
+
+
+def form_labels(content: str) -> dict[str, str]:
+    """Each form field's label by field name, without the suffix (":", or " :" in French)."""
+    return {
+        name: visible_text(label).rstrip(":").strip()
+        for name, label in re.findall(r'<label[^>]*\bfor="id_(\w+)"[^>]*>(.*?)</label>', content)
+    }
+
+
+def column_headings(content: str) -> dict[str, str]:
+    """The changelist's column headings by field name."""
+    return {
+        name: visible_text(heading)
+        for name, heading in re.findall(
+            r'<th scope="col" class="[^"]*\bcolumn-(\w+)\b[^"]*">.*?<div class="text">(.*?)</div>',
+            content,
+            re.S,
+        )
+    }
+
+
+def test_session_admin_pages_show_english_labels_in_english(editor_client, catalogue):
+    """The checks below are only worth something if English pages do show those strings."""
+    for name, url in session_admin_pages(catalogue).items():
+        response = get(editor_client, url, "en")
+        assert response.status_code == 200, name
+        assert english_left_in_admin(interface_text(response.content.decode()), "en"), name
+
+
+@pytest.mark.parametrize("language", ["en", *LANGUAGES])
+def test_session_admin_labels_speak_the_editors_language(editor_client, catalogue, language):
+    pages = session_admin_pages(catalogue)
+    change_form = get(editor_client, pages["change form"], language).content.decode()
+    assert form_labels(change_form).items() >= SESSION_FORM_LABELS[language].items()
+    changelist = get(editor_client, pages["changelist"], language).content.decode()
+    assert column_headings(changelist).items() >= SESSION_LIST_HEADINGS[language].items()
+    for content in (change_form, changelist):
+        assert DAILY_VIEWS_IN_THE_MENU[language] in visible_text(content)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_session_admin_pages_are_wholly_in_the_editors_language(editor_client, catalogue, language):
+    for name, url in session_admin_pages(catalogue).items():
+        response = get(editor_client, url, language)
+        assert response.status_code == 200, name
+        content = response.content.decode()
+        assert f'<html lang="{language}"' in content, name
+        assert english_left_in_admin(interface_text(content), language) == [], name
+
+
+def test_the_language_chosen_on_the_site_is_the_admins_too(editor_client, catalogue):
+    """The language cookie the site's switcher sets outweighs the browser's language."""
+    editor_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    url = session_admin_pages(catalogue)["change form"]
+    content = get(editor_client, url, "es").content.decode()
+    assert form_labels(content).items() >= SESSION_FORM_LABELS["fr"].items()
+
+
+def test_session_form_errors_speak_the_editors_language(editor_client, catalogue):
+    session = catalogue["session"]
+    url = session_admin_pages(catalogue)["change form"]
+    response = editor_client.post(
+        url, session_form(session, related=[session.pk]), headers={"accept-language": "es"}
+    )
+    assert response.context["adminform"].form.errors["related"] == [
+        "Una sesión no puede estar relacionada consigo misma."
+    ]
 
 
 # The catalogues
