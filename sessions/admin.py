@@ -5,6 +5,7 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Count, Value
 from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
@@ -35,6 +36,15 @@ def session_label(session: Session) -> str:
     querysets listing sessions should `select_related("venue")`.
     """
     return f"{session.title} ({date_format(session.date)}, {session.venue.city})"
+
+
+def public_page(obj) -> str | None:
+    """The address of `obj`'s public page; None while a form redisplayed with errors holds
+    a slug that makes no address (one the editor cleared), so the page still shows."""
+    try:
+        return obj.get_absolute_url()
+    except NoReverseMatch:
+        return None
 
 
 class SessionCountMixin:
@@ -109,7 +119,7 @@ class SpeakerAdmin(admin.ModelAdmin):
         return speaker.session_count
 
     def view_on_site(self, speaker):
-        return speaker.get_absolute_url()
+        return public_page(speaker)
 
     @admin.action(description=_("Merge selected speakers"), permissions=["change", "delete"])
     def merge(self, request, queryset):
@@ -302,7 +312,7 @@ class SessionAdmin(admin.ModelAdmin):
 
     def view_on_site(self, session):
         # Straight to the page; the public view shows drafts to staff.
-        return session.get_absolute_url()
+        return public_page(session)
 
     @admin.action(description=_("Publish selected sessions"))
     def publish(self, request, queryset):

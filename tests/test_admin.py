@@ -930,3 +930,14 @@ def test_autocomplete_is_closed_to_anonymous_visitors():
     )
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def test_a_session_form_with_its_slug_cleared_shows_its_errors(editor_client):
+    session = SessionFactory(title="Opening ceremony")
+    url = reverse("admin:catalogue_session_change", args=[session.pk])
+    # The slug cleared and another field wrong: the form comes back with the errors.
+    response = editor_client.post(url, session_form(session, slug="", date="not a date"))
+    assert response.status_code == 200
+    assert "Enter a valid date." in response.content.decode()
+    session.refresh_from_db()
+    assert session.slug and session.title == "Opening ceremony"
