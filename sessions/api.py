@@ -19,11 +19,13 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import serializers, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from igf_catalogue.api import BySlug, WebAddressField, site_url
 from strategies.models import Enabler, Objective, Strategy
 
-from . import people, selectors
+from . import page_cache, people, selectors
 from .filters import MAX_SEARCH_LENGTH, RELEVANCE, SORT_CHOICES, SessionFilter
 from .models import Participant, Session, SessionType, Speaker, Tag, Topic, Venue
 
@@ -333,6 +335,17 @@ class SessionViewSet(BySlug, viewsets.ReadOnlyModelViewSet):
         if self.action != "list":
             return queryset
         return super().filter_queryset(queryset)
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        """For anonymous clients, each list is worked out once per catalogue version and
+        address, as the pages are (its view counts may be as old as a cached page's)."""
+        if not page_cache.is_cacheable_request(request):
+            return super().list(request, *args, **kwargs)
+        with page_cache.reading_one_version():
+            data = page_cache.cached_for_address(
+                request, lambda: super(SessionViewSet, self).list(request, *args, **kwargs).data
+            )
+        return Response(data)
 
 
 @extend_schema_view(

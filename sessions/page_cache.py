@@ -159,6 +159,15 @@ def cached_for_version(name: str, compute: Callable[[], T]) -> T:
     return value
 
 
+def cached_for_address(request: HttpRequest, compute: Callable[[], T]) -> T:
+    """`compute()` for this request's address, worked out once per catalogue version
+    (keyed by host, address and language, as a page is)."""
+    where = f"{request.get_host()}\n{request.get_full_path()}\n{translation.get_language()}"
+    return cached_for_version(
+        f"address:{md5(where.encode(), usedforsecurity=False).hexdigest()}", compute
+    )
+
+
 class VersionedCountPaginator(Paginator):
     """A paginator that counts a query's results once per catalogue version.
 

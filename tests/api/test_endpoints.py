@@ -290,3 +290,23 @@ def test_endpoint_query_count(
     data = response.json()
     # Something was read, so every query of the count ran.
     assert data.get("results", [data]) != []
+
+
+@pytest.mark.parametrize("session_count", SESSION_COUNTS)
+def test_the_session_list_asked_again_costs_one_query(
+    client, django_assert_num_queries, make_full_catalogue, session_count
+):
+    make_full_catalogue(session_count)
+    first = client.get("/api/sessions/?sort=title&page=1")
+    with django_assert_num_queries(1):  # the catalogue version
+        again = client.get("/api/sessions/?sort=title&page=1")
+    assert again.json() == first.json()
+
+
+def test_an_edit_shows_at_once_in_the_session_list(client, make_full_catalogue):
+    session = make_full_catalogue(1)[-1]
+    client.get("/api/sessions/")
+    session.title = "Renamed by an editor"
+    session.save()
+    titles = [item["title"] for item in client.get("/api/sessions/").json()["results"]]
+    assert "Renamed by an editor" in titles

@@ -142,7 +142,8 @@ def test_a_change_anywhere_in_the_body_changes_the_etag(client, seed_session):
 
 def test_the_list_etag_changes_when_a_session_is_unpublished(client, seed_session):
     first = client.get("/api/sessions/")
-    Session.objects.filter(pk=seed_session.pk).update(status=Session.Status.DRAFT)
+    seed_session.status = Session.Status.DRAFT
+    seed_session.save()
     second = client.get("/api/sessions/", headers={"if-none-match": first["ETag"]})
     assert second.status_code == 200
     assert second.json()["count"] == 2
