@@ -2,12 +2,17 @@
 
 Two steps, each usable alone:
 
-- `read_records(path=...)` turns a .json, .jsonl or .csv file into `Record`s. When the
-  file itself cannot be read (missing, not UTF-8, broken JSON, a CSV header without the
-  required columns, no sessions at all) it raises `ImportFileError` listing every problem.
-- `import_sessions(records=...)` validates every record before writing anything, then
+- `RecordFile(path)` gives the `Record`s of a .json, .jsonl or .csv file, reading a
+  JSON Lines or CSV file a line at a time each time it is gone through, so a file of
+  any size can be imported (`read_records(path=...)` gives them all in a list). When
+  the file itself cannot be read (missing, not UTF-8, broken JSON, a CSV header
+  without the required columns, no sessions at all) it raises `ImportFileError` listing
+  every problem.
+- `import_sessions(records=...)` checks every record before writing anything, then
   writes all of them in one transaction, or none when any record is invalid. It returns
   an `ImportResult`: the errors, the warnings and the created / updated / unchanged counts.
+  It goes through the records a chunk at a time, so memory grows with the number of
+  keys and speakers in the file, not with its text.
 
 Sessions are matched by `key`, so importing the same file twice changes nothing the
 second time. Speakers are matched by name and organisation, tags by name, both
@@ -23,13 +28,15 @@ group the speaker lacks.
 
 import csv
 import datetime
-import io
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from pathlib import Path
+from typing import BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -40,8 +47,8 @@ from igf_catalogue.html import sanitise_html
 from strategies.models import Strategy
 
 from .models import Participant, Session, SessionType, Speaker, Tag, Topic, Transcript, Venue
-from .page_cache import schedule_version_bump
-from .search import refresh_search_vectors
+from .page_cache import schedule_version_bump, version_bumped_by_the_writer
+from .search import refresh_search_vectors, sessions_refreshed_by_the_writer
 
 REQUIRED_FIELDS = ("key", "title", "date", "type", "venue")
 OPTIONAL_FIELDS = (
@@ -70,6 +77,14 @@ MAX_VIEWS = 2_147_483_647  # PositiveIntegerField on every database Django suppo
 
 # SQLite allows a limited number of parameters per query; look up keys in batches.
 LOOKUP_BATCH = 500
+# Records checked, then written, at a time: what an import holds of the file at once.
+CHUNK_SIZE = 1000
+# Rows per INSERT of the links between sessions, written all together at the end.
+WRITE_BATCH = 1000
+# Bytes read at a time to check that a file is UTF-8.
+READ_BLOCK = 1 << 20
+# A warning repeated over many records names this many of them.
+WARNING_LOCATIONS_SHOWN = 5
 
 DATE_FORMAT = re.compile(r"\d{4}-\d{2}-\d{2}")
 TIME_FORMAT = re.compile(r"(\d{1,2}):(\d{2})")
@@ -161,45 +176,113 @@ def _count(number: int, noun: str) -> str:
 
 
 # Reading files
+#
+# JSON Lines and CSV files are read a line at a time, so that an import holds only the
+# records it is working on however big the file: `RecordFile` reads its file afresh
+# each time it is iterated over. A .json file is one document, parsed whole; it is
+# meant for small files, JSON Lines and CSV for big ones.
+
+
+class RecordFile:
+    """The records of a .json, .jsonl or .csv file (UTF-8 with or without a BOM), read
+    from the file each time they are iterated over.
+
+    A file that is missing or of an unknown kind raises `ImportFileError` at once;
+    problems inside it (broken JSON, a bad CSV header, no sessions at all) raise it
+    once reading reaches them, after every problem of a JSON Lines file is listed.
+    """
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self.reader = READERS.get(self.path.suffix.lower())
+        if self.reader is None:
+            kind = f'"{self.path.suffix}"' if self.path.suffix else "without an extension"
+            raise ImportFileError(
+                [Problem("", f"unknown kind of file ({kind}): use .json, .jsonl or .csv")]
+            )
+        if self.reader is not _read_json:
+            # Before anything else, as for a whole document: a file in another encoding
+            # is wrong from its first line, whatever its lines say.
+            _check_utf8(self.path)
+        self._whole: list[Record] | None = None
+
+    def __iter__(self) -> Iterator[Record]:
+        if self.reader is _read_json:
+            # One document: parsed once, then kept (see above).
+            if self._whole is None:
+                self._whole = list(_read_json(self.path))
+            return iter(self._whole)
+        return self.reader(self.path)
 
 
 def read_records(*, path: Path | str) -> list[Record]:
-    """The records of a .json, .jsonl or .csv file, UTF-8 with or without a BOM."""
-    path = Path(path)
-    reader = READERS.get(path.suffix.lower())
-    if reader is None:
-        kind = f'"{path.suffix}"' if path.suffix else "without an extension"
-        raise ImportFileError(
-            [Problem("", f"unknown kind of file ({kind}): use .json, .jsonl or .csv")]
-        )
+    """Every record of a .json, .jsonl or .csv file at once (see `RecordFile`)."""
+    return list(RecordFile(path))
+
+
+def _open(path: Path) -> BinaryIO:
     try:
-        content = path.read_bytes()
+        return path.open("rb")
     except FileNotFoundError:
         raise ImportFileError([Problem("", "no such file")]) from None
     except IsADirectoryError:
         raise ImportFileError([Problem("", "is a directory, not a file")]) from None
     except OSError as error:
         raise ImportFileError([Problem("", f"cannot be read: {error.strerror}")]) from None
-    text = _decode(content)
-    if not text.strip():
-        raise ImportFileError([Problem("", "the file is empty")])
-    records = reader(text)
-    if not records:
-        raise ImportFileError([Problem("", "the file holds no sessions")])
-    return records
 
 
-def _decode(content: bytes) -> str:
+def _check_utf8(path: Path) -> None:
+    """Raise `ImportFileError` naming the first line of `path` that is not UTF-8."""
+    lines_before, rest = 0, b""
+    with _open(path) as file:
+        while True:
+            block = file.read(READ_BLOCK)
+            # Whole lines only: no UTF-8 sequence holds the byte of "\n".
+            text = rest + block
+            end = len(text) if not block else text.rfind(b"\n") + 1
+            try:
+                text[:end].decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise _not_utf8(lines_before + text[: error.start].count(b"\n") + 1) from None
+            if not block:
+                return
+            lines_before += text[:end].count(b"\n")
+            rest = text[end:]
+
+
+def _not_utf8(line: int) -> ImportFileError:
+    return ImportFileError([Problem(f"line {line}", "is not UTF-8 text; save the file as UTF-8")])
+
+
+def _no_sessions(any_text: bool) -> ImportFileError:
+    return ImportFileError(
+        [Problem("", "the file holds no sessions" if any_text else "the file is empty")]
+    )
+
+
+def _lines(path: Path) -> Iterator[str]:
+    """The lines of a UTF-8 file, each with its line end, without a byte order mark.
+
+    Only "\\n" ends a line: JSON strings and quoted CSV values may hold other line
+    separators (U+2028, a lone "\\r").
+    """
+    with _open(path) as file:
+        for number, raw in enumerate(file, start=1):
+            try:
+                yield raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError:
+                raise _not_utf8(number) from None
+
+
+def _read_json(path: Path) -> Iterator[Record]:
+    with _open(path) as file:
+        content = file.read()
     try:
-        return content.decode("utf-8-sig")
+        text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = content[: error.start].count(b"\n") + 1
-        raise ImportFileError(
-            [Problem(f"line {line}", "is not UTF-8 text; save the file as UTF-8")]
-        ) from None
-
-
-def _read_json(text: str) -> list[Record]:
+        raise _not_utf8(content[: error.start].count(b"\n") + 1) from None
+    if not text.strip():
+        raise _no_sessions(any_text=False)
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
@@ -213,32 +296,40 @@ def _read_json(text: str) -> list[Record]:
         raise ImportFileError(
             [Problem("", 'expected an array of sessions or an object with a "sessions" array')]
         )
-    return [Record(f"index {index}", item) for index, item in enumerate(document)]
+    if not document:
+        raise _no_sessions(any_text=True)
+    for index, item in enumerate(document):
+        yield Record(f"index {index}", item)
 
 
-def _read_jsonl(text: str) -> list[Record]:
-    records, problems = [], []
-    # Only "\n" ends a line: JSON strings may hold other line separators (U+2028).
-    for number, line in enumerate(text.split("\n"), start=1):
+def _read_jsonl(path: Path) -> Iterator[Record]:
+    problems, any_text, any_record = [], False, False
+    for number, line in enumerate(_lines(path), start=1):
         if not line.strip():
             continue
+        any_text = True
         try:
-            records.append(Record(f"line {number}", json.loads(line)))
+            data = json.loads(line)
         except json.JSONDecodeError as error:
             problems.append(
                 Problem(f"line {number}", f"not valid JSON: {error.msg} (column {error.colno})")
             )
+            continue
         except RecursionError:
             problems.append(Problem(f"line {number}", "not valid JSON: nested too deeply"))
+            continue
+        any_record = True
+        yield Record(f"line {number}", data)
     if problems:
         raise ImportFileError(problems)
-    return records
+    if not any_record:
+        raise _no_sessions(any_text)
 
 
-def _read_csv(text: str) -> list[Record]:
-    rows = csv.reader(io.StringIO(text, newline=""))
+def _read_csv(path: Path) -> Iterator[Record]:
+    rows = csv.reader(_lines(path))
     header: list[str] | None = None
-    records, problems = [], []
+    problems, any_record = [], False
     while True:
         # A quoted value may span lines: a record is named by the line it starts on.
         line = rows.line_num + 1
@@ -271,10 +362,12 @@ def _read_csv(text: str) -> list[Record]:
             name: _split_list(value) if name in LIST_FIELDS else value
             for name, value in zip(header, row, strict=True)
         }
-        records.append(Record(f"line {line}", data))
+        any_record = True
+        yield Record(f"line {line}", data)
     if problems:
         raise ImportFileError(problems)
-    return records
+    if not any_record:
+        raise _no_sessions(any_text=header is not None)
 
 
 def _check_csv_header(header: list[str], line: int) -> list[Problem]:
@@ -641,40 +734,200 @@ def import_sessions(
     records: Iterable[Record],
     dry_run: bool = False,
     progress: ProgressCallback | None = None,
+    checking: ProgressCallback | None = None,
 ) -> ImportResult:
     """Create or update the sessions of `records`; all of them, or none if any is invalid.
 
     With `dry_run` nothing is written, but the result reports what would be. `progress`
-    is called with (records done, total) as the import goes.
+    is called with (records done, total) as the sessions are written (as they are
+    checked, in a dry run); `checking` as they are checked before a real import.
+
+    The records are gone through three times, `CHUNK_SIZE` at a time, so that memory
+    grows with the number of keys and speakers, not with the text of the records:
+    once to note the keys and speakers of the whole file (a record may point to a
+    session further on, or name a speaker another record gives an organisation), once
+    to check every record and work out what it changes, and once, when none was
+    invalid, to write them. `records` is then best a `RecordFile`, which reads its file
+    again each time; a one-time iterator is first turned into a list. A file error met
+    on the way raises `ImportFileError`, and nothing is written.
     """
-    records = list(records)
-    result = ImportResult(total=len(records), dry_run=dry_run)
+    if iter(records) is records:
+        records = list(records)
+    result = ImportResult(dry_run=dry_run)
     with transaction.atomic():
-        changes, lookups = _plan(records, result)
-        if result.errors:
+        catalogue = _read_catalogue()
+        index = _index_file(records, catalogue)
+        result.total = index.total
+        _check(records, index, catalogue, result, progress if dry_run else checking)
+        if result.errors or dry_run:
             return result
-        outcomes = Counter(change.outcome for change in changes)
-        result.created, result.updated = outcomes[CREATE], outcomes[UPDATE]
-        result.unchanged = outcomes[UNCHANGED]
-        if dry_run:
-            if progress:
-                progress(len(changes), len(changes))
-        else:
-            _write(changes, lookups, progress)
-            if result.created or result.updated:
-                # Links are written in bulk, without signals: announce the change here.
-                schedule_version_bump()
+        # Once for the whole import, not once for every session saved: the version
+        # below, the search vectors chunk by chunk.
+        with version_bumped_by_the_writer(), sessions_refreshed_by_the_writer():
+            _write(records, index, catalogue, progress)
+        if result.created or result.updated:
+            schedule_version_bump()
     return result
 
 
-def _plan(records: list[Record], result: ImportResult) -> tuple[list[SessionChange], Lookups]:
-    """Check every record and work out its change; problems go into `result`."""
-    errors: dict[int, list[Problem]] = defaultdict(list)
-    unknown: dict[str, list[str]] = defaultdict(list)
-    changes: list[SessionChange] = []
-    first_location_of_key: dict[str, str] = {}
+@dataclass
+class Catalogue:
+    """What in the database every record may refer to, read once per import."""
 
-    for ordinal, record in enumerate(records):
+    strategies: dict[str, int]  # slug: id
+    types: dict[str, SessionType]  # casefolded name: type
+    topics: dict[str, Topic]
+    venues: dict[tuple[str, str], Venue]  # casefolded (city, country): venue
+    tags: dict[str, Tag]  # casefolded name: tag
+    speakers: "SpeakerDirectory"
+
+
+def _read_catalogue() -> Catalogue:
+    # Every speaker is read, as types and venues are, to match names whatever their case
+    # (SQLite folds the case of ASCII letters only).
+    return Catalogue(
+        strategies=dict(Strategy.objects.values_list("slug", "pk")),
+        types={t.name.casefold(): t for t in SessionType.objects.all()},
+        topics={t.name.casefold(): t for t in Topic.objects.all()},
+        venues={(v.city.casefold(), v.country.casefold()): v for v in Venue.objects.all()},
+        tags={tag.name.casefold(): tag for tag in Tag.objects.all()},
+        speakers=SpeakerDirectory(
+            Speaker.objects.only("name", "organisation", "stakeholder_group").order_by("pk")
+        ),
+    )
+
+
+@dataclass
+class FileIndex:
+    """What the first pass keeps of the whole file: only what records refer to across it."""
+
+    total: int  # records
+    first_location_of_key: dict[str, str]  # each key in the file, and where it first is
+    other_keys: set[str]  # keys of sessions outside the file that records point to
+
+
+def _index_file(records: Iterable[Record], catalogue: Catalogue) -> FileIndex:
+    """Note every key and where it first appears, and put every speaker the file names
+    into the catalogue's directory: those it gives an organisation first, so that a
+    speaker named alone can be matched against all of them."""
+    total, first_location_of_key, pointed_to = 0, {}, set()
+    named_alone: dict[str, SpeakerEntry] = {}  # casefolded name: the first entry, completed
+    speakers = catalogue.speakers
+    for record in records:
+        total += 1
+        if not isinstance(record.data, dict):
+            continue
+        key, related, entries = (
+            _clean_quietly(name, record.data.get(name)) for name in ("key", "related", "speakers")
+        )
+        if key:
+            first_location_of_key.setdefault(key, record.location)
+        pointed_to.update(related or ())
+        for entry in entries or ():
+            if entry.organisation:
+                speakers.add(entry)
+            else:
+                first = named_alone.setdefault(entry.identity[0], entry)
+                if entry.stakeholder and not first.stakeholder:
+                    named_alone[entry.identity[0]] = replace(first, stakeholder=entry.stakeholder)
+    for entry in named_alone.values():
+        # The record that names them reports a name several speakers have.
+        with suppress(InvalidValue):
+            speakers.find(entry)
+
+    other_keys = set()
+    for batch in _in_batches(pointed_to.difference(first_location_of_key)):
+        other_keys.update(Session.objects.filter(key__in=batch).values_list("key", flat=True))
+    return FileIndex(total, first_location_of_key, other_keys)
+
+
+def _clean_quietly(name: str, value: object):
+    """The cleaned value of a field, or None when it is missing or invalid: the pass
+    that checks the records reports it."""
+    if value is None:
+        return None
+    try:
+        return CLEANERS[name](value)
+    except InvalidValue:
+        return None
+
+
+@dataclass
+class _Warnings:
+    """Fields outside the import format: how many records give each, and the first few."""
+
+    count: int = 0
+    first_locations: list[str] = field(default_factory=list)
+
+    def add(self, location: str) -> None:
+        self.count += 1
+        if len(self.first_locations) < WARNING_LOCATIONS_SHOWN:
+            self.first_locations.append(location)
+
+    def where(self) -> str:
+        """ "line 3", or "4 records (line 3, line 5, ...)" for a warning that repeats."""
+        if self.count == 1:
+            return self.first_locations[0]
+        more = ", ..." if self.count > len(self.first_locations) else ""
+        return f"{self.count} records ({', '.join(self.first_locations)}{more})"
+
+
+def _check(
+    records: Iterable[Record],
+    index: FileIndex,
+    catalogue: Catalogue,
+    result: ImportResult,
+    progress: ProgressCallback | None,
+) -> None:
+    """Check every record and count what the import would do; problems go into `result`."""
+    unknown: dict[str, _Warnings] = defaultdict(_Warnings)
+    new_names = {"type": {}, "topic": {}, "venue": {}, "tag": {}}
+    outcomes = Counter()
+    done = 0
+    for chunk in _chunks(records, CHUNK_SIZE):
+        changes, errors = _plan_chunk(chunk, index, catalogue, new_names, unknown)
+        result.errors += [problem for ordinal in sorted(errors) for problem in errors[ordinal]]
+        outcomes.update(change.outcome for change in changes)
+        done = _report_progress(progress, done, len(chunk), index.total)
+    result.created, result.updated = outcomes[CREATE], outcomes[UPDATE]
+    result.unchanged = outcomes[UNCHANGED]
+    result.new_types = list(new_names["type"].values())
+    result.new_topics = list(new_names["topic"].values())
+    result.new_venues = [_venue_name(*place) for place in new_names["venue"].values()]
+    result.new_tags = list(new_names["tag"].values())
+    result.new_speakers = len(catalogue.speakers.new)
+    result.completed_speakers = len(catalogue.speakers.completions)
+    result.warnings = [
+        Problem(where.where(), "is not part of the import format; skipped", name)
+        for name, where in unknown.items()
+    ]
+
+
+def _report_progress(progress: ProgressCallback | None, done: int, more: int, total: int) -> int:
+    if progress:
+        for number in range(done + 1, done + more + 1):
+            progress(number, total)
+    return done + more
+
+
+def _chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
+    records = iter(records)
+    while chunk := list(islice(records, size)):
+        yield chunk
+
+
+def _plan_chunk(
+    chunk: list[Record],
+    index: FileIndex,
+    catalogue: Catalogue,
+    new_names: dict[str, dict],
+    unknown: dict[str, _Warnings] | None = None,
+) -> tuple[list[SessionChange], dict[int, list[Problem]]]:
+    """Check the records of `chunk` and work out their changes: the changes of the valid
+    ones, and the problems of the others by their place in the chunk."""
+    errors: dict[int, list[Problem]] = defaultdict(list)
+    changes: list[SessionChange] = []
+    for ordinal, record in enumerate(chunk):
         if not isinstance(record.data, dict):
             errors[ordinal].append(
                 Problem(
@@ -686,13 +939,14 @@ def _plan(records: list[Record], result: ImportResult) -> tuple[list[SessionChan
         values = {}
         for name, value in record.data.items():
             if name not in KNOWN_FIELDS:
-                unknown[name].append(record.location)
+                if unknown is not None:
+                    unknown[name].add(record.location)
                 continue
-            if name == "speakers" and isinstance(value, list):
+            if name == "speakers" and isinstance(value, list) and unknown is not None:
                 for item in value:
                     for part in item if isinstance(item, dict) else ():
                         if part not in SPEAKER_FIELDS:
-                            unknown[f"speakers.{part}"].append(record.location)
+                            unknown[f"speakers.{part}"].add(record.location)
             if value is not None:
                 try:
                     values[name] = CLEANERS[name](value)
@@ -702,43 +956,28 @@ def _plan(records: list[Record], result: ImportResult) -> tuple[list[SessionChan
             if record.data.get(name) is None:
                 errors[ordinal].append(Problem(record.location, "is required but missing", name))
         key = values.get("key")
-        if key in first_location_of_key:
+        first_location = index.first_location_of_key.get(key, record.location)
+        if first_location != record.location:
             errors[ordinal].append(
-                Problem(
-                    record.location,
-                    f'"{key}" is also the key of {first_location_of_key[key]}',
-                    "key",
-                )
+                Problem(record.location, f'"{key}" is also the key of {first_location}', "key")
             )
-        elif key:
-            first_location_of_key[key] = record.location
         changes.append(SessionChange(ordinal, record.location, key, values))
 
     # What the records point to is checked even where a field already failed, so that
     # one run reports every problem.
-    lookups = _look_up(changes)
+    lookups = _look_up(changes, index, catalogue)
     for change in changes:
         errors[change.ordinal] += _resolve_speakers(change, lookups.speakers)
-    keys_in_file = set(first_location_of_key)
-    new_names = {"type": {}, "topic": {}, "venue": {}, "tag": {}}
     for change in changes:
         errors[change.ordinal] += _resolve(
-            change, lookups, keys_in_file, new_names, complete=not errors[change.ordinal]
+            change,
+            lookups,
+            index.first_location_of_key,
+            new_names,
+            complete=not errors[change.ordinal],
         )
     changes = [change for change in changes if not errors[change.ordinal]]
-    result.new_types = list(new_names["type"].values())
-    result.new_topics = list(new_names["topic"].values())
-    result.new_venues = [_venue_name(*place) for place in new_names["venue"].values()]
-    result.new_tags = list(new_names["tag"].values())
-    result.new_speakers = len(lookups.speakers.new)
-    result.completed_speakers = len(lookups.speakers.completions)
-
-    result.errors = [problem for ordinal in sorted(errors) for problem in errors[ordinal]]
-    result.warnings = [
-        Problem(_locations(where), "is not part of the import format; skipped", name)
-        for name, where in unknown.items()
-    ]
-    return changes, lookups
+    return changes, {ordinal: problems for ordinal, problems in errors.items() if problems}
 
 
 def _resolve_speakers(change: SessionChange, speakers: SpeakerDirectory) -> list[Problem]:
@@ -757,14 +996,6 @@ def _resolve_speakers(change: SessionChange, speakers: SpeakerDirectory) -> list
     return []
 
 
-def _locations(locations: list[str]) -> str:
-    """ "line 3", or "4 records (line 3, line 5, ...)" for a warning that repeats."""
-    if len(locations) == 1:
-        return locations[0]
-    shown = ", ".join(locations[:5]) + (", ..." if len(locations) > 5 else "")
-    return f"{len(locations)} records ({shown})"
-
-
 def _venue_name(city: str, country: str) -> str:
     return f"{city}, {country}" if country else city
 
@@ -775,11 +1006,15 @@ def _in_batches(values: Iterable, size: int = LOOKUP_BATCH):
         yield values[start : start + size]
 
 
-def _look_up(changes: list[SessionChange]) -> Lookups:
+def _look_up(changes: list[SessionChange], index: FileIndex, catalogue: Catalogue) -> Lookups:
+    """The sessions `changes` update, as they are now, read in a few queries."""
     keys = [change.key for change in changes if change.key]
     Related = Session.related.through
     Presents = Session.strategies.through
+    Tagged = Session.tags.through
     sessions, related_keys, strategy_ids = {}, defaultdict(set), defaultdict(set)
+    tag_ids, participants, transcripts = defaultdict(set), defaultdict(list), {}
+    keys_with_transcripts = [c.key for c in changes if c.key and "transcript" in c.values]
     for batch in _in_batches(keys):
         sessions.update((s.key, s) for s in Session.objects.filter(key__in=batch))
         related_keys_rows = Related.objects.filter(from_session__key__in=batch).values_list(
@@ -792,22 +1027,6 @@ def _look_up(changes: list[SessionChange]) -> Lookups:
         )
         for key, strategy_id in strategy_rows:
             strategy_ids[key].add(strategy_id)
-
-    keys_in_file = set(keys)
-    pointed_to = {key for change in changes for key in change.values.get("related", ())}
-    other_keys = set()
-    for batch in _in_batches(pointed_to - keys_in_file):
-        other_keys.update(Session.objects.filter(key__in=batch).values_list("key", flat=True))
-
-    slugs = {slug for change in changes for slug in change.values.get("strategies", ())}
-    strategies = {}
-    for batch in _in_batches(slugs):
-        strategies.update(Strategy.objects.filter(slug__in=batch).values_list("slug", "pk"))
-
-    tag_ids, participants, transcripts = defaultdict(set), defaultdict(list), {}
-    keys_with_transcripts = [c.key for c in changes if c.key and "transcript" in c.values]
-    for batch in _in_batches(keys):
-        Tagged = Session.tags.through
         for key, tag_id in Tagged.objects.filter(session__key__in=batch).values_list(
             "session__key", "tag_id"
         ):
@@ -825,31 +1044,20 @@ def _look_up(changes: list[SessionChange]) -> Lookups:
             ).values_list("session__key", "text")
         )
 
-    # Every speaker is read, as types and venues are, to match names whatever their case
-    # (SQLite folds the case of ASCII letters only). Those the file names by
-    # organisation are added to the directory here, so a name alone can be any of them.
-    speakers = SpeakerDirectory(
-        Speaker.objects.only("name", "organisation", "stakeholder_group").order_by("pk")
-    )
-    for change in changes:
-        for entry in change.values.get("speakers", ()):
-            if entry.organisation:
-                speakers.add(entry)
-
     return Lookups(
         sessions=sessions,
         related_keys=related_keys,
         strategy_ids=strategy_ids,
-        other_keys=other_keys,
-        strategies=strategies,
-        types={t.name.casefold(): t for t in SessionType.objects.all()},
-        topics={t.name.casefold(): t for t in Topic.objects.all()},
-        venues={(v.city.casefold(), v.country.casefold()): v for v in Venue.objects.all()},
-        tags={tag.name.casefold(): tag for tag in Tag.objects.all()},
+        other_keys=index.other_keys,
+        strategies=catalogue.strategies,
+        types=catalogue.types,
+        topics=catalogue.topics,
+        venues=catalogue.venues,
+        tags=catalogue.tags,
         tag_ids=tag_ids,
         participants=participants,
         transcripts=transcripts,
-        speakers=speakers,
+        speakers=catalogue.speakers,
     )
 
 
@@ -1006,64 +1214,118 @@ def _fields_differ(session: Session, values: dict, lookups: Lookups) -> bool:
 
 
 def _write(
-    changes: list[SessionChange], lookups: Lookups, progress: ProgressCallback | None
+    records: Iterable[Record],
+    index: FileIndex,
+    catalogue: Catalogue,
+    progress: ProgressCallback | None,
 ) -> None:
-    types = _NamedRows(SessionType, lookups.types, lambda name: {"name": name})
-    topics = _NamedRows(Topic, lookups.topics, lambda name: {"name": name})
-    venues = _NamedRows(
-        Venue, lookups.venues, lambda place: {"city": place[0], "country": place[1]}
-    )
-    pk_of_key = {key: session.pk for key, session in lookups.sessions.items()}
-    total = len(changes)
-
-    for done, change in enumerate(changes, start=1):
-        if change.outcome != UNCHANGED:
-            session = _save(change, types, topics, venues)
-            pk_of_key[change.key] = session.pk
-        if progress:
-            progress(done, total)
-
-    # Hand links may point forward in the file, so they are written once every session exists.
-    relinked = [change for change in changes if change.related_changed]
-    pk_of_key.update(
-        (key, pk)
-        for batch in _in_batches(lookups.other_keys)
-        for key, pk in Session.objects.filter(key__in=batch).values_list("key", "pk")
-    )
-    Related = Session.related.through
-    for batch in _in_batches(relinked):
-        Related.objects.filter(from_session__in=[pk_of_key[c.key] for c in batch]).delete()
-    Related.objects.bulk_create(
-        Related(from_session_id=pk_of_key[change.key], to_session_id=pk_of_key[key])
-        for change in relinked
-        for key in change.related_keys
-    )
-
-    Presents = Session.strategies.through
-    represented = [change for change in changes if change.strategies_changed]
-    for batch in _in_batches(represented):
-        Presents.objects.filter(session__in=[pk_of_key[c.key] for c in batch]).delete()
-    Presents.objects.bulk_create(
-        Presents(session_id=pk_of_key[change.key], strategy_id=strategy_id)
-        for change in represented
-        for strategy_id in change.strategy_ids
-    )
-
-    _write_participants(changes, lookups.speakers, pk_of_key)
-    _write_tags(changes, lookups.tags, pk_of_key)
-    _write_transcripts(changes, pk_of_key)
-    # Links and transcripts go in in bulk, without signals: the search vectors of every
-    # session the import touched are refreshed here, a few thousand per statement.
-    refresh_search_vectors(
-        pk_of_key[change.key] for change in changes if change.outcome != UNCHANGED
-    )
+    """Write the records, checked already, chunk by chunk within the import's transaction."""
+    writer = _Writer(catalogue)
+    # Filled again in the same order as when checking, so a new type, topic or venue
+    # takes the same (first) spelling.
+    new_names = {"type": {}, "topic": {}, "venue": {}, "tag": {}}
+    done = 0
+    for chunk in _chunks(records, CHUNK_SIZE):
+        changes, errors = _plan_chunk(chunk, index, catalogue, new_names)
+        if errors or done + len(chunk) > index.total:
+            # Only a file changed since it was checked can get here; the import rolls back.
+            raise ImportFileError([Problem("", "the file changed while it was being imported")])
+        writer.write(changes)
+        done = _report_progress(progress, done, len(chunk), index.total)
+    writer.link_related_sessions()
 
 
-def _write_participants(
-    changes: list[SessionChange], speakers: SpeakerDirectory, pk_of_key: dict[str, int]
-) -> None:
-    """Create the new speakers, complete the existing ones, then set the participants
-    of the sessions whose participants changed."""
+class _Writer:
+    """Writes the changes of one chunk of records after another.
+
+    It keeps only what later chunks need: the types, topics, venues, tags and speakers
+    that exist so far, and the hand links between sessions, written last because they
+    may point to a session further on in the file.
+    """
+
+    def __init__(self, catalogue: Catalogue):
+        self.types = _NamedRows(SessionType, catalogue.types, lambda name: {"name": name})
+        self.topics = _NamedRows(Topic, catalogue.topics, lambda name: {"name": name})
+        self.venues = _NamedRows(
+            Venue, catalogue.venues, lambda place: {"city": place[0], "country": place[1]}
+        )
+        self.tags = _NamedRows(Tag, catalogue.tags, lambda name: {"name": name})
+        self.pk_of_speaker = _write_speakers(catalogue.speakers)
+        self.links: list[tuple[int, str]] = []  # (session id, key of the related session)
+
+    def write(self, changes: list[SessionChange]) -> None:
+        pk_of_key = {}
+        for change in changes:
+            if change.outcome != UNCHANGED:
+                session = _save(change, self.types, self.topics, self.venues)
+                pk_of_key[change.key] = session.pk
+
+        Related = Session.related.through
+        relinked = [change for change in changes if change.related_changed]
+        for batch in _in_batches(relinked):
+            Related.objects.filter(from_session__in=[pk_of_key[c.key] for c in batch]).delete()
+        self.links += [(pk_of_key[c.key], key) for c in relinked for key in c.related_keys]
+
+        Presents = Session.strategies.through
+        represented = [change for change in changes if change.strategies_changed]
+        for batch in _in_batches(represented):
+            Presents.objects.filter(session__in=[pk_of_key[c.key] for c in batch]).delete()
+        Presents.objects.bulk_create(
+            Presents(session_id=pk_of_key[change.key], strategy_id=strategy_id)
+            for change in represented
+            for strategy_id in change.strategy_ids
+        )
+
+        self._write_participants(changes, pk_of_key)
+        self._write_tags(changes, pk_of_key)
+        _write_transcripts(changes, pk_of_key)
+        # Links and transcripts go in in bulk, without signals: the search vectors of the
+        # sessions the chunk changed are refreshed here.
+        refresh_search_vectors(pk_of_key.values())
+
+    def _write_participants(self, changes: list[SessionChange], pk_of_key: dict[str, int]):
+        recast = [change for change in changes if change.participants_changed]
+        for batch in _in_batches(recast):
+            Participant.objects.filter(session__in=[pk_of_key[c.key] for c in batch]).delete()
+        Participant.objects.bulk_create(
+            Participant(
+                session_id=pk_of_key[change.key],
+                speaker_id=self.pk_of_speaker[identity],
+                role=role,
+                order=order,
+            )
+            for change in recast
+            for order, (identity, role) in enumerate(change.participants)
+        )
+
+    def _write_tags(self, changes: list[SessionChange], pk_of_key: dict[str, int]) -> None:
+        Tagged = Session.tags.through
+        retagged = [change for change in changes if change.tags_changed]
+        for batch in _in_batches(retagged):
+            Tagged.objects.filter(session__in=[pk_of_key[c.key] for c in batch]).delete()
+        Tagged.objects.bulk_create(
+            Tagged(session_id=pk_of_key[change.key], tag_id=self.tags.get(name).pk)
+            for change in retagged
+            for name in change.values["tags"]
+        )
+
+    def link_related_sessions(self) -> None:
+        """Write the hand links, now that every session of the file exists."""
+        pk_of_key = {}
+        for batch in _in_batches({key for _, key in self.links}):
+            pk_of_key.update(Session.objects.filter(key__in=batch).values_list("key", "pk"))
+        Related = Session.related.through
+        Related.objects.bulk_create(
+            (
+                Related(from_session_id=session_id, to_session_id=pk_of_key[key])
+                for session_id, key in self.links
+            ),
+            batch_size=WRITE_BATCH,
+        )
+
+
+def _write_speakers(speakers: SpeakerDirectory) -> dict[tuple[str, str], int]:
+    """Create the new speakers and complete the existing ones; the id of each by identity."""
     pk_of_speaker = {identity: speaker.pk for identity, speaker in speakers.existing.items()}
     for identity, entry in speakers.new.items():
         speaker = Speaker(
@@ -1075,36 +1337,9 @@ def _write_participants(
     for identity, stakeholder in speakers.completions.items():
         completions[stakeholder].append(pk_of_speaker[identity])
     for stakeholder, pks in completions.items():
-        Speaker.objects.filter(pk__in=pks).update(stakeholder_group=stakeholder)
-
-    recast = [change for change in changes if change.participants_changed]
-    for batch in _in_batches(recast):
-        Participant.objects.filter(session__in=[pk_of_key[c.key] for c in batch]).delete()
-    Participant.objects.bulk_create(
-        Participant(
-            session_id=pk_of_key[change.key],
-            speaker_id=pk_of_speaker[identity],
-            role=role,
-            order=order,
-        )
-        for change in recast
-        for order, (identity, role) in enumerate(change.participants)
-    )
-
-
-def _write_tags(
-    changes: list[SessionChange], existing: dict[str, Tag], pk_of_key: dict[str, int]
-) -> None:
-    tags = _NamedRows(Tag, existing, lambda name: {"name": name})
-    Tagged = Session.tags.through
-    retagged = [change for change in changes if change.tags_changed]
-    for batch in _in_batches(retagged):
-        Tagged.objects.filter(session__in=[pk_of_key[c.key] for c in batch]).delete()
-    Tagged.objects.bulk_create(
-        Tagged(session_id=pk_of_key[change.key], tag_id=tags.get(name).pk)
-        for change in retagged
-        for name in change.values["tags"]
-    )
+        for batch in _in_batches(pks):
+            Speaker.objects.filter(pk__in=batch).update(stakeholder_group=stakeholder)
+    return pk_of_speaker
 
 
 def _write_transcripts(changes: list[SessionChange], pk_of_key: dict[str, int]) -> None:

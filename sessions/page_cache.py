@@ -20,10 +20,10 @@ is when it was rendered, and a client that holds it gets 304 Not Modified.
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from functools import wraps
+from functools import partial, wraps
 from hashlib import md5
 from typing import TypeVar
 
@@ -94,12 +94,15 @@ def _version_from_cache(using: str) -> int:
     return version
 
 
-def _move_cached_version_on() -> None:
+def _move_cached_version_on(using: str) -> None:
     """Once a bump is committed, move the cache's copy on with it: each bump adds one
     to both, so they stay equal whatever order the commits of several workers run in."""
-    # Not in the cache (ValueError): the next reader copies the committed number there.
-    with suppress(ValueError):
+    try:
         cache.incr(VERSION_CACHE_KEY)
+    except ValueError:
+        # Gone from the cache (a restart): put the committed number there, over any
+        # older one a reader may have copied just before this commit.
+        cache.set(VERSION_CACHE_KEY, _version_from_database(using), timeout=None)
 
 
 def bump_catalogue_version(*, using: str = DEFAULT_DB_ALIAS) -> None:
@@ -111,7 +114,7 @@ def bump_catalogue_version(*, using: str = DEFAULT_DB_ALIAS) -> None:
     if not updated:
         CatalogueVersion.objects.using(using).get_or_create(pk=VERSION_ROW, defaults={"number": 1})
     if settings.CATALOGUE_VERSION_IN_CACHE:
-        transaction.on_commit(_move_cached_version_on, using=using)
+        transaction.on_commit(partial(_move_cached_version_on, using), using=using)
 
 
 def schedule_version_bump(*, using: str = DEFAULT_DB_ALIAS) -> None:
@@ -124,17 +127,37 @@ def schedule_version_bump(*, using: str = DEFAULT_DB_ALIAS) -> None:
     bump_catalogue_version(using=using)
 
 
+_bumps_left_to_the_writer: ContextVar[bool] = ContextVar(
+    "catalogue_bumps_left_to_the_writer", default=False
+)
+
+
+@contextmanager
+def version_bumped_by_the_writer():
+    """Within the block, saving and linking bump no version: the writer (the importer,
+    saving thousands of sessions in one transaction) bumps it once itself."""
+    token = _bumps_left_to_the_writer.set(True)
+    try:
+        yield
+    finally:
+        _bumps_left_to_the_writer.reset(token)
+
+
 def _is_public_content(model) -> bool:
     return model._meta.app_label in CATALOGUE_APPS and model not in NOT_PUBLIC_CONTENT
 
 
 def _changed(sender, using=DEFAULT_DB_ALIAS, **kwargs):
-    if _is_public_content(sender):
+    if _is_public_content(sender) and not _bumps_left_to_the_writer.get():
         schedule_version_bump(using=using)
 
 
 def _links_changed(sender, action, using=DEFAULT_DB_ALIAS, **kwargs):
-    if action in ("post_add", "post_remove", "post_clear") and _is_public_content(sender):
+    if (
+        action in ("post_add", "post_remove", "post_clear")
+        and _is_public_content(sender)
+        and not _bumps_left_to_the_writer.get()
+    ):
         schedule_version_bump(using=using)
 
 

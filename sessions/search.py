@@ -24,6 +24,8 @@ page a short extract with the matched words marked.
 import html
 import re
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import partial
 
 from django.contrib.postgres.expressions import ArraySubquery
@@ -243,8 +245,25 @@ def _touches(update_fields, fields: set[str]) -> bool:
     return update_fields is None or bool(fields & set(update_fields))
 
 
+_sessions_refreshed_by_the_writer: ContextVar[bool] = ContextVar(
+    "catalogue_sessions_refreshed_by_the_writer", default=False
+)
+
+
+@contextmanager
+def sessions_refreshed_by_the_writer():
+    """Within the block, a session saved schedules no refresh of its vector: the writer
+    (the importer, saving thousands in one transaction) refreshes those it saved itself,
+    and a commit callback for each would only fill memory."""
+    token = _sessions_refreshed_by_the_writer.set(True)
+    try:
+        yield
+    finally:
+        _sessions_refreshed_by_the_writer.reset(token)
+
+
 def _session_saved(sender, instance, using, update_fields=None, **kwargs):
-    if _touches(update_fields, SESSION_FIELDS):
+    if _touches(update_fields, SESSION_FIELDS) and not _sessions_refreshed_by_the_writer.get():
         schedule_refresh(sessions=[instance.pk], using=using)
 
 

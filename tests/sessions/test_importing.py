@@ -3,6 +3,7 @@
 import csv
 import datetime
 import json
+import weakref
 from io import StringIO
 
 import pytest
@@ -13,14 +14,16 @@ from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
+from sessions import importing
 from sessions.importing import (
     ImportFileError,
     Record,
+    RecordFile,
     import_sessions,
     read_records,
 )
 from sessions.management.commands.import_sessions import ProgressLine
-from sessions.models import Session, SessionType, Topic, Venue
+from sessions.models import Session, SessionType, Speaker, Topic, Venue
 from tests.factories import SessionFactory, StrategyFactory, VenueFactory
 
 pytestmark = pytest.mark.django_db
@@ -712,3 +715,143 @@ def test_progress_is_redrawn_in_place_on_a_terminal():
     assert written.startswith("\r2/400 sessions\r4/400 sessions")
     assert written.endswith("\r400/400 sessions\n")
     assert written.count("\n") == 1
+
+
+# Big files: read a chunk at a time, all or nothing however far the import got.
+
+
+class TrackedRecordData(dict):
+    """A record's fields, whose instances still alive can be counted."""
+
+
+class GeneratedRecords:
+    """Records made up as they are asked for, every time they are gone through, like a
+    `RecordFile`; it counts the records still held by anyone."""
+
+    def __init__(self, count, make):
+        self.count, self.make = count, make
+        self.references = []
+        self.passes = 0
+
+    def __iter__(self):
+        self.passes += 1
+        for number in range(self.count):
+            data = TrackedRecordData(self.make(number))
+            self.references.append(weakref.ref(data))
+            yield Record(f"line {number + 1}", data)
+
+    def alive(self) -> int:
+        return sum(reference() is not None for reference in self.references)
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    monkeypatch.setattr(importing, "CHUNK_SIZE", 50)
+    return 50
+
+
+def test_the_import_holds_a_chunk_of_records_at_a_time(small_chunks):
+    records = GeneratedRecords(
+        400, lambda n: session_record(f"s-{n}", related=[f"s-{(n + 120) % 400}"])
+    )
+    most_alive = []
+
+    result = import_sessions(
+        records=records, progress=lambda done, total: most_alive.append(records.alive())
+    )
+
+    assert result.ok and result.created == 400
+    assert records.passes == 3  # the keys, the checks, the writing
+    assert max(most_alive) <= 2 * small_chunks
+    assert Session.objects.get(key="s-0").related.get().key == "s-120"
+
+
+def test_links_and_speakers_are_matched_across_chunks(small_chunks, tmp_path):
+    records = [session_record(f"s-{n}") for n in range(200)]
+    # The first record points 150 records on, and names a speaker only the last gives
+    # an organisation.
+    records[0].update(related=["s-150"], speakers=["Ana García"])
+    records[-1]["speakers"] = [{"name": "Ana García", "organisation": "APC"}]
+
+    run_import(write_file(tmp_path / "s.jsonl", records))
+
+    first = Session.objects.get(key="s-0")
+    assert first.related.get().key == "s-150"
+    assert [p.speaker.organisation for p in first.participants.all()] == ["APC"]
+    assert Speaker.objects.count() == 1
+
+
+def test_an_invalid_record_at_the_end_of_a_big_file_writes_nothing(
+    catalogue, small_chunks, tmp_path
+):
+    records = [session_record(f"s-{n}", tags=["Access"]) for n in range(300)]
+    records[290]["date"] = "2015-02-30"
+    path = write_file(tmp_path / "s.jsonl", records)
+
+    with CaptureQueriesContext(connection) as queries:
+        message = run_failing_import(path)
+
+    assert f'error: {path}, line 291, field "date": "2015-02-30" is not a real date' in message
+    assert "1 error in" in message and "nothing was imported" in message
+    writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(WRITES)]
+    assert writes == []
+    assert database_snapshot() == catalogue
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def test_every_error_of_a_big_file_is_reported(small_chunks, tmp_path):
+    records = [session_record(f"s-{n}") for n in range(200)]
+    for number in (10, 60, 199):
+        records[number]["date"] = "soon"
+    records[120]["key"] = "s-5"
+
+    message = run_failing_import(write_file(tmp_path / "s.csv", records))
+
+    for line in (12, 62, 201):
+        assert f'line {line}, field "date"' in message
+    assert 'line 122, field "key": "s-5" is also the key of line 7' in message
+    assert "4 errors" in message
+
+
+def test_a_record_file_is_read_a_line_at_a_time_each_time(tmp_path):
+    path = tmp_path / "s.jsonl"
+    path.write_text(json.dumps(session_record("a")) + "\n{broken\n", encoding="utf-8")
+    records = RecordFile(path)
+
+    # The first record comes before the broken line further on is read.
+    for _ in range(2):
+        reading = iter(records)
+        assert next(reading).data["key"] == "a"
+        with pytest.raises(ImportFileError, match="line 2: not valid JSON"):
+            next(reading)
+
+
+def test_records_may_be_a_one_time_iterator():
+    records = (Record(f"index {n}", session_record(f"s-{n}")) for n in range(3))
+
+    assert import_sessions(records=records).created == 3
+
+
+def test_checking_a_long_file_shows_its_progress_too(tmp_path):
+    out, _ = run_import(
+        write_file(tmp_path / "s.jsonl", [session_record(f"s-{n}") for n in range(150)])
+    )
+
+    lines = out.splitlines()
+    checking = [line for line in lines if line.startswith("Checking: ")]
+    assert checking[0] == "Checking: 10% of 150 sessions"
+    assert checking[-1] == "Checking: 100% of 150 sessions"
+    assert lines.index(checking[-1]) < lines.index("15/150 sessions (10%)")
+
+
+def test_a_dry_run_shows_the_progress_of_the_checks(tmp_path):
+    out, _ = run_import(
+        write_file(tmp_path / "s.jsonl", [session_record(f"s-{n}") for n in range(150)]),
+        "--dry-run",
+    )
+
+    assert "150/150 sessions (100%)" in out
+    assert "Checking" not in out
+    assert not Session.objects.exists()

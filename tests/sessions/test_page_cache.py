@@ -1,5 +1,6 @@
 """Anonymous visitors' pages come from the cache, keyed by the catalogue's version."""
 
+import json
 import uuid
 
 import pytest
@@ -321,3 +322,31 @@ def test_with_redis_a_change_rolled_back_leaves_the_version(
         raise RuntimeError
     assert callbacks == []
     assert catalogue_version() == before
+
+
+def test_an_import_bumps_the_version_once_and_leaves_no_callback_per_session(
+    django_capture_on_commit_callbacks, session, tmp_path
+):
+    before = catalogue_version()
+    programme = tmp_path / "programme.jsonl"
+    programme.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "key": f"late-{number}",
+                    "title": f"Imported session {number}",
+                    "date": "2015-11-11",
+                    "type": "Workshop",
+                    "venue": "João Pessoa, Brazil",
+                    "tags": ["Youth"],
+                }
+            )
+            + "\n"
+            for number in range(30)
+        )
+    )
+    with django_capture_on_commit_callbacks() as callbacks:
+        call_command("import_sessions", str(programme), verbosity=0)
+    assert Session.objects.filter(key__startswith="late-").count() == 30
+    assert catalogue_version() == before + 1
+    assert len(callbacks) <= 1

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 
-from sessions.importing import ImportFileError, Problem, import_sessions, read_records
+from sessions.importing import ImportFileError, Problem, RecordFile, import_sessions
 
 # Files with more records than this get a progress line.
 PROGRESS_ABOVE = 100
@@ -23,19 +23,19 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file: Path, dry_run: bool, **options):
+        on_terminal = self.stdout.isatty()
         try:
-            records = read_records(path=file)
+            # Read from the file as the import goes, however big it is: see RecordFile.
+            result = import_sessions(
+                records=RecordFile(file),
+                dry_run=dry_run,
+                progress=ProgressLine(self.stdout, on_terminal=on_terminal),
+                checking=ProgressLine(self.stdout, on_terminal=on_terminal, checking=True),
+            )
         except ImportFileError as error:
             for problem in error.problems:
                 self.stderr.write(f"error: {_in_file(file, problem)}")
             raise CommandError(f"{file} could not be read; nothing was imported.") from None
-
-        progress = (
-            ProgressLine(self.stdout, on_terminal=self.stdout.isatty())
-            if len(records) > PROGRESS_ABOVE
-            else None
-        )
-        result = import_sessions(records=records, dry_run=dry_run, progress=progress)
 
         for warning in result.warnings:
             self.stderr.write(f"warning: {_in_file(file, warning)}", self.style.WARNING)
@@ -54,22 +54,37 @@ def _in_file(file: Path, problem: Problem) -> str:
 
 
 class ProgressLine:
-    """Records done out of the total: redrawn in place on a terminal, else a line per 10%."""
+    """Records done out of the total: redrawn in place on a terminal, else a line per 10%.
 
-    def __init__(self, out: OutputWrapper, *, on_terminal: bool):
+    Nothing for files of PROGRESS_ABOVE records or fewer. With `checking`, the records
+    checked before any is written: a big file takes a while to check too.
+    """
+
+    def __init__(self, out: OutputWrapper, *, on_terminal: bool, checking: bool = False):
         self.out = out
         self.on_terminal = on_terminal
+        self.checking = checking
         self.last_shown = 0
 
     def __call__(self, done: int, total: int) -> None:
+        if total <= PROGRESS_ABOVE:
+            return
         if self.on_terminal:
             # Redraw about 200 times at most, however long the file.
             if done == total or done - self.last_shown >= max(1, total // 200):
                 self.last_shown = done
-                self.out.write(f"\r{done}/{total} sessions", ending="\n" if done == total else "")
+                line = (
+                    f"Checked {done}/{total} sessions"
+                    if self.checking
+                    else f"{done}/{total} sessions"
+                )
+                self.out.write(f"\r{line}", ending="\n" if done == total else "")
                 self.out.flush()
         else:
             tenth = done * 10 // total
             if tenth > self.last_shown:
                 self.last_shown = tenth
-                self.out.write(f"{done}/{total} sessions ({tenth * 10}%)")
+                if self.checking:
+                    self.out.write(f"Checking: {tenth * 10}% of {total} sessions")
+                else:
+                    self.out.write(f"{done}/{total} sessions ({tenth * 10}%)")
