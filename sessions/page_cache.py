@@ -172,14 +172,25 @@ def _data_key(name: str) -> str:
     return f"data:{catalogue_version()}:{name}"
 
 
+@dataclass
+class KeptValue:
+    """A value kept per catalogue version, with when it was worked out."""
+
+    value: object
+    kept_at: int = field(default_factory=lambda: int(time.time()))
+
+
 def cached_for_version(name: str, compute: Callable[[], T]) -> T:
     """`compute()`, worked out once per catalogue version (and kept as long as a page)."""
     key = _data_key(name)
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, timeout())
-    return value
+    kept = _recently_kept.get(key)
+    if kept is None:
+        kept = cache.get(key)
+        if kept is None:
+            kept = KeptValue(compute())
+            cache.set(key, kept, timeout())
+        _recently_kept.keep(key, kept)
+    return kept.value
 
 
 def cached_for_address(request: HttpRequest, compute: Callable[[], T]) -> T:
@@ -226,7 +237,7 @@ def remember_count(items: QuerySet, count: int) -> None:
     except EmptyResultSet:
         return
     if name is not None:
-        cache.set(_data_key(name), count, timeout())
+        cache.set(_data_key(name), KeptValue(count), timeout())
 
 
 # Pages
@@ -272,47 +283,51 @@ class CachedPage:
         return response
 
 
-class RecentPages:
-    """The pages this process served last, so that a busy page costs no trip to a shared
-    cache. Keys hold the catalogue version, so a change is never hidden here either;
-    a page is kept no longer than in the shared cache."""
+class RecentlyKept:
+    """The pages and values this process served last, so that a busy page costs no trip
+    to a shared cache. Keys hold the catalogue version, so a change is never hidden here
+    either; nothing is kept longer than in the shared cache."""
 
-    def __init__(self, size: int = 64):
+    def __init__(self, size: int = 256):
         self.size = size
-        self.pages: OrderedDict[str, CachedPage] = OrderedDict()
+        self.items: OrderedDict[str, CachedPage | KeptValue] = OrderedDict()
 
-    def get(self, key: str) -> CachedPage | None:
-        page = self.pages.get(key)
-        if page is not None and page.rendered_at + timeout() < time.time():
-            self.pages.pop(key, None)
+    def get(self, key: str) -> CachedPage | KeptValue | None:
+        item = self.items.get(key)
+        if item is None:
             return None
-        return page
+        kept_at = item.rendered_at if isinstance(item, CachedPage) else item.kept_at
+        if kept_at + timeout() < time.time():
+            self.items.pop(key, None)
+            return None
+        self.items.move_to_end(key)
+        return item
 
-    def keep(self, key: str, page: CachedPage) -> None:
-        self.pages[key] = page
-        self.pages.move_to_end(key)
-        while len(self.pages) > self.size:
-            self.pages.popitem(last=False)
+    def keep(self, key: str, item: CachedPage | KeptValue) -> None:
+        self.items[key] = item
+        self.items.move_to_end(key)
+        while len(self.items) > self.size:
+            self.items.popitem(last=False)
 
 
-_recent_pages = RecentPages()
+_recently_kept = RecentlyKept()
 
 
 def forget_recent_pages() -> None:
-    _recent_pages.pages.clear()
+    _recently_kept.items.clear()
 
 
 def kept_page(key: str) -> CachedPage | None:
     """The page kept under `key`: from this process's recent pages, else the shared cache."""
-    page = _recent_pages.get(key) or cache.get(key)
+    page = _recently_kept.get(key) or cache.get(key)
     if page is not None:
-        _recent_pages.keep(key, page)
+        _recently_kept.keep(key, page)
     return page
 
 
 def keep_page(key: str, page: CachedPage) -> None:
     cache.set(key, page, timeout())
-    _recent_pages.keep(key, page)
+    _recently_kept.keep(key, page)
 
 
 def is_cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:

@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import time
 
 import pytest
 
@@ -296,3 +297,20 @@ def test_a_draft_shown_to_an_editor_has_no_chart(client):
     client.force_login(EditorFactory())
     content = client.get(draft.get_absolute_url()).content.decode()
     assert "views-chart-heading" not in content
+
+
+def test_the_chart_is_kept_like_a_page_and_drawn_again_once_that_is_stale(
+    client, monkeypatch, settings
+):
+    session = SessionFactory(views=0)
+    client.get(session.get_absolute_url(), headers={"user-agent": f"{BROWSER} one"})
+    second = client.get(session.get_absolute_url(), headers={"user-agent": f"{BROWSER} two"})
+    content = second.content.decode()
+    # The count is the live one; the chart as the first visitor had it.
+    assert "2 views" in content
+    assert "1 view in all, the most in" in chart_section(content)
+    # As long as a page is kept later, for the caches and the page cache alike.
+    later = time.time() + settings.CATALOGUE_PAGE_CACHE_SECONDS + 1
+    monkeypatch.setattr(time, "time", lambda: later)
+    third = client.get(session.get_absolute_url(), headers={"user-agent": f"{BROWSER} three"})
+    assert "3 views in all, the most in" in chart_section(third.content.decode())
