@@ -313,7 +313,7 @@ class RecentlyKept:
 _recently_kept = RecentlyKept()
 
 
-def forget_recent_pages() -> None:
+def forget_recently_kept() -> None:
     _recently_kept.items.clear()
 
 

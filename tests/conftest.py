@@ -70,13 +70,13 @@ def _clear_caches():
 
     The database cache needs no clearing: it rolls back with each test's transaction.
     """
-    from sessions.page_cache import forget_recent_pages
+    from sessions.page_cache import forget_recently_kept
 
     for cache in caches.all():
         if not cache.__class__.__name__.startswith("DatabaseCache"):
             cache.clear()
     # Each test's catalogue starts again at version 0, as no real one ever does.
-    forget_recent_pages()
+    forget_recently_kept()
     yield
 
 

@@ -21,7 +21,7 @@ from sessions.page_cache import (
     VERSION_ROW,
     bump_catalogue_version,
     catalogue_version,
-    forget_recent_pages,
+    forget_recently_kept,
 )
 from tests.conftest import IN_CI, on_postgresql
 from tests.factories import EditorFactory, SessionFactory, TagFactory
@@ -236,10 +236,10 @@ def version_in_redis(settings):
         if IN_CI:
             raise
         pytest.skip(f"Redis is not reachable at {REDIS_FOR_TESTS}: {error}")
-    forget_recent_pages()
+    forget_recently_kept()
     yield
     cache.delete(VERSION_CACHE_KEY)
-    forget_recent_pages()
+    forget_recently_kept()
 
 
 @pytest.mark.parametrize("url", CACHED_PAGES)
