@@ -132,17 +132,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The default cache holds rendered data and may be per process. Recognising a
 # returning visitor must work across every worker and host, so it never is.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Redis out of reach slows no page down and fails none: the site then works uncached
+# (and counts no view), and says so in its log.
+REDIS_CACHE_OPTIONS = {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "igf",
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         },
         "visitors": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "igf-visitors",
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         },
     }
     # Every worker and host reads the same cache, so the catalogue version can be read

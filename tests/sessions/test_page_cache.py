@@ -350,3 +350,19 @@ def test_an_import_bumps_the_version_once_and_leaves_no_callback_per_session(
     assert Session.objects.filter(key__startswith="late-").count() == 30
     assert catalogue_version() == before + 1
     assert len(callbacks) <= 1
+
+
+def test_with_redis_out_of_reach_every_page_is_still_served(client, settings, session):
+    unreachable = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": settings.REDIS_CACHE_OPTIONS,
+    }
+    settings.CACHES = {"default": unreachable, "visitors": unreachable}
+    settings.CATALOGUE_VERSION_IN_CACHE = True
+    for url in [*CACHED_PAGES, "/api/sessions/"]:
+        assert client.get(url).status_code == 200, url
+    response = client.get(session.get_absolute_url(), headers={"user-agent": BROWSER})
+    assert response.status_code == 200
+    assert "Shaping the digital future" in response.content.decode()
+    assert "X-View-Counted" not in response
