@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear, TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -145,6 +145,17 @@ def years_with_sessions() -> list[int]:
 def meeting_venues_in(year: int) -> QuerySet[Venue]:
     """Where the annual meeting of `year` took place, known even before its sessions are."""
     return Venue.objects.filter(start_date__year=year).order_by("start_date", "city")
+
+
+def venues_of_sessions_in(year: int) -> QuerySet[Venue]:
+    """Where `year`'s published sessions were held, in the order of their first session."""
+    in_year = PUBLISHED & Q(sessions__date__year=year)
+    return (
+        Venue.objects.filter(in_year)
+        .annotate(first_session=Min("sessions__date", filter=in_year))
+        .order_by("first_session", "city", "pk")
+        .distinct()
+    )
 
 
 def is_year_worth_a_page(year: int) -> bool:

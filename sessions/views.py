@@ -76,6 +76,8 @@ VIEWS_LINE_MARK = mark_safe("\ue010views-line\ue011")
 VIEWS_CHART_MARK = mark_safe("\ue010views-chart\ue011")
 JSON_VIEW_COUNT_MARK = -7_345_619
 SESSION_TEMPLATE = "sessions/session_detail.html"
+# Sessions per page of a year's programme: an annual meeting's few hundred in a few pages.
+PROGRAMME_PER_PAGE = 100
 
 
 def session_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -205,20 +207,22 @@ def year_list(request: HttpRequest) -> HttpResponse:
 
 @page_cache.cache_page_for_visitors
 def year_detail(request: HttpRequest, year: int) -> HttpResponse:
-    sessions = list(selectors.sessions_in_year(year))
-    if not sessions and not selectors.is_year_worth_a_page(year):
+    # A year of a big catalogue holds thousands of sessions: its programme is paged.
+    page = paginate(request, selectors.sessions_in_year(year), per_page=PROGRAMME_PER_PAGE)
+    if not page.object_list and not selectors.is_year_worth_a_page(year):
         raise Http404("No sessions in that year.")
     # The meeting of that year, then any other place its sessions were held.
     venues = {venue.pk: venue for venue in selectors.meeting_venues_in(year)}
-    for session in sessions:
-        venues.setdefault(session.venue_id, session.venue)
+    if page.object_list:
+        for venue in selectors.venues_of_sessions_in(year):
+            venues.setdefault(venue.pk, venue)
     years = selectors.years_with_sessions()
     return render(
         request,
         "sessions/year_detail.html",
         {
             "year": year,
-            "sessions": sessions,
+            "page": page,
             "venues": list(venues.values()),
             "previous_year": max((other for other in years if other < year), default=None),
             "next_year": min((other for other in years if other > year), default=None),

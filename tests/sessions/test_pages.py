@@ -839,9 +839,36 @@ def test_year_list_query_count(client, django_assert_num_queries, make_catalogue
 @pytest.mark.parametrize("session_count", SESSION_COUNTS)
 def test_year_page_query_count(client, django_assert_num_queries, make_catalogue, session_count):
     make_catalogue(session_count)
-    # The year's sessions, their tags, that year's meeting, the years for the
-    # previous/next links.
-    with django_assert_num_queries(5):  # and the catalogue version
+    # The count of the year's sessions, one page of them, their tags, that year's meeting,
+    # where its sessions were held, the years for the previous/next links.
+    with django_assert_num_queries(7):  # and the catalogue version
         assert client.get("/years/2007/").status_code == 200
     with django_assert_num_queries(1):
         assert client.get("/years/2007/").status_code == 200
+
+
+def test_a_years_programme_is_paged_and_names_every_venue_of_the_year(
+    client, joao_pessoa, monkeypatch
+):
+    monkeypatch.setattr("sessions.views.PROGRAMME_PER_PAGE", 3)
+    online = VenueFactory(city="Online", country="")
+    for day in (10, 11, 12):
+        for number in (1, 2):
+            SessionFactory(
+                title=f"Day {day} session {number}",
+                venue=joao_pessoa if day < 12 else online,
+                date=datetime.date(2015, 11, day),
+            )
+    first = client.get("/years/2015/").content.decode()
+    second = client.get("/years/2015/?page=2").content.decode()
+    assert "6 sessions, by day and then topic." in visible_text(first)
+    assert "Showing 1–3." in visible_text(first)
+    assert ("?page=2", "Next page") in links(first)
+    titles = re.findall(r'class="session-tile-title"[^>]*>(.*?)</a>', first + second, re.S)
+    assert [visible_text(title) for title in titles] == [
+        f"Day {day} session {number}" for day in (10, 11, 12) for number in (1, 2)
+    ]
+    # The meeting and the other place its sessions were held, on every page.
+    for content in (first, second):
+        assert (joao_pessoa.get_absolute_url(), "João Pessoa, Brazil") in links(content)
+        assert (online.get_absolute_url(), "Online") in links(content)
