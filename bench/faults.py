@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
+from report import Report  # bench/report.py, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE = "igf_faults"
@@ -215,28 +216,6 @@ def worker_pids(master_pid: int) -> list[int]:
         ["ps", "-o", "pid=", "--ppid", str(master_pid)], capture_output=True, text=True
     ).stdout
     return sorted(int(pid) for pid in output.split())
-
-
-class Report:
-    def __init__(self) -> None:
-        self.rows: list[tuple[str, str, str, bool]] = []
-
-    def check(self, what: str, measured: str, expected: str, passed: bool) -> None:
-        self.rows.append((what, measured, expected, passed))
-
-    def print(self) -> None:
-        widths = [max(len(str(row[i])) for row in self.rows + [self.header]) for i in range(3)]
-        for what, measured, expected, *passed in [self.header, *self.rows]:
-            verdict = passed[0] if isinstance(passed[0], str) else ("ok" if passed[0] else "FAIL")
-            print(
-                f"{what:<{widths[0]}}  {measured:<{widths[1]}}  {expected:<{widths[2]}}  {verdict}"
-            )
-
-    header = ("check", "measured", "expected", "result")
-
-    @property
-    def passed(self) -> bool:
-        return all(row[3] for row in self.rows)
 
 
 def database_outage(args, postgres, load, database_url, slugs, report) -> None:

@@ -37,6 +37,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from report import Report  # bench/report.py, beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -340,31 +342,6 @@ def run_import(path: Path, *options: str) -> ImportRun:
         progress_lines=[line for line in stdout.splitlines() if PROGRESS_LINE.match(line)],
         checking_lines=[line for line in stdout.splitlines() if CHECKING_LINE.match(line)],
     )
-
-
-# The report
-
-
-class Report:
-    header = ("check", "measured", "expected", "result")
-
-    def __init__(self) -> None:
-        self.rows: list[tuple[str, str, str, bool]] = []
-
-    def check(self, what: str, measured: str, expected: str, passed: bool) -> None:
-        self.rows.append((what, measured, expected, passed))
-
-    def print(self) -> None:
-        widths = [max(len(str(row[i])) for row in self.rows + [self.header]) for i in range(3)]
-        for what, measured, expected, *passed in [self.header, *self.rows]:
-            verdict = passed[0] if isinstance(passed[0], str) else ("ok" if passed[0] else "FAIL")
-            print(
-                f"{what:<{widths[0]}}  {measured:<{widths[1]}}  {expected:<{widths[2]}}  {verdict}"
-            )
-
-    @property
-    def passed(self) -> bool:
-        return all(row[3] for row in self.rows)
 
 
 def check_import(report: Report, label: str, run: ImportRun, sessions: int, count: int) -> None:
