@@ -276,6 +276,10 @@ class CachedPage:
     # Anything else the page needs to finish a response (see the session page).
     extra: dict = field(default_factory=dict)
 
+    @property
+    def kept_at(self) -> int:
+        return self.rendered_at
+
     def response(self) -> HttpResponse:
         response = HttpResponse(self.content)
         for name, value in self.headers.items():
@@ -296,8 +300,7 @@ class RecentlyKept:
         item = self.items.get(key)
         if item is None:
             return None
-        kept_at = item.rendered_at if isinstance(item, CachedPage) else item.kept_at
-        if kept_at + timeout() < time.time():
+        if item.kept_at + timeout() < time.time():
             self.items.pop(key, None)
             return None
         self.items.move_to_end(key)
