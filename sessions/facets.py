@@ -7,7 +7,8 @@ except the one chosen, which stays (with 0) so that the form still shows it.
 
 On PostgreSQL the five facets are counted by one query, which finds the sessions
 matching the list's other filters (the search above all, the costly part) once and
-groups them five ways; the venues, types and topics are then read by a query each,
+groups them five ways (the stakeholder groups by the list of them each session row
+keeps, see sessions.search); the venues, types and topics are then read by a query each,
 for their labels and order. Elsewhere each facet costs one GROUP BY query. Either way
 the counts are kept in the cache for the catalogue's version, so the same filters
 asked again (another page, another order) cost nothing. The counts are written into
@@ -27,7 +28,7 @@ from django.utils import translation
 from django.utils.http import urlencode
 
 from .filters import SessionFilter
-from .models import Participant, Session, Speaker
+from .models import Participant, Session
 from .page_cache import cached_for_version, remember_count
 
 FACETS = ("year", "venue", "type", "topic", "stakeholder")
@@ -128,6 +129,7 @@ def _counts_in_one_query(session_filter: SessionFilter) -> tuple[dict[str, dict[
         facet_venue=F("venue_id"),
         facet_type=F("type_id"),
         facet_topic=F("topic_id"),
+        facet_groups=F("stakeholder_groups"),
         **passes,
     )
     base_sql, params = base.query.sql_with_params()
@@ -143,14 +145,12 @@ def _counts_in_one_query(session_filter: SessionFilter) -> tuple[dict[str, dict[
         f"FROM base WHERE {others_pass(name)} GROUP BY 2"
         for name in ("year", "venue", "type", "topic")
     ]
-    participant, speaker = Participant._meta, Speaker._meta
+    # Each session's groups are on its row (see sessions.search): unnested, each session
+    # counts once in each group of its speakers.
     parts.append(
-        f"SELECT 'stakeholder', speaker.{quote('stakeholder_group')}, "
-        f"COUNT(DISTINCT participant.{quote('session_id')}) "
-        f"FROM base JOIN {quote(participant.db_table)} participant "
-        f"ON participant.{quote('session_id')} = base.{quote('facet_id')} "
-        f"JOIN {quote(speaker.db_table)} speaker "
-        f"ON speaker.{quote('id')} = participant.{quote('speaker_id')} "
+        f"SELECT 'stakeholder', groups.stakeholder_group, COUNT(*) "
+        f"FROM base CROSS JOIN LATERAL "
+        f"unnest(string_to_array(base.{quote('facet_groups')}, ' ')) AS groups(stakeholder_group) "
         f"WHERE {others_pass('stakeholder')} GROUP BY 2"
     )
     every_filter = " AND ".join(f"base.{quote(f'passes_{name}')}" for name in chosen) or "TRUE"

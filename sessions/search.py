@@ -7,9 +7,14 @@ On PostgreSQL a session's words live in `Session.search_vector`, weighted:
 - C: the description, without its HTML tags;
 - D: its transcripts, every language.
 
+Beside it, `Session.stakeholder_groups` holds the stakeholder groups of its speakers,
+which the list's stakeholder facet counts (sessions.facets); both are recomputed
+together.
+
 `refresh_search_vectors` recomputes the vectors of some sessions in one UPDATE. Signals
 keep them current whatever changes a session's words (the session itself, its tags,
-participants and transcripts, a speaker or tag renamed): they collect the sessions a
+participants and transcripts, a speaker or tag renamed, a speaker's stakeholder
+group changed): they collect the sessions a
 transaction touches and refresh them all in one UPDATE once it commits. The importer,
 which writes links in bulk without signals, refreshes what it touched itself, and
 `manage.py rebuild_search_index` recomputes every vector after a bulk load.
@@ -134,6 +139,22 @@ def _search_vector() -> SearchVector:
     )
 
 
+def _stakeholder_groups() -> Func:
+    """The stakeholder groups of the session's speakers, in order, space-separated."""
+    return _joined(
+        Speaker.objects.filter(participations__session=OuterRef("pk"))
+        .exclude(stakeholder_group="")
+        .order_by("stakeholder_group")
+        .distinct()
+        .values("stakeholder_group")
+    )
+
+
+def _index_fields() -> dict:
+    """What a refresh recomputes: the vector, and the groups the stakeholder facet counts."""
+    return {"search_vector": _search_vector(), "stakeholder_groups": _stakeholder_groups()}
+
+
 def refresh_search_vectors(session_ids: Iterable[int], *, using: str = DEFAULT_DB_ALIAS) -> int:
     """Recompute the search vectors of `session_ids` in one UPDATE (one per
     REFRESH_BATCH sessions); returns how many sessions were updated. Nothing on SQLite."""
@@ -145,9 +166,7 @@ def refresh_search_vectors(session_ids: Iterable[int], *, using: str = DEFAULT_D
     updated = 0
     for start in range(0, len(ids), REFRESH_BATCH):
         batch = ids[start : start + REFRESH_BATCH]
-        updated += (
-            Session.objects.using(using).filter(pk__in=batch).update(search_vector=_search_vector())
-        )
+        updated += Session.objects.using(using).filter(pk__in=batch).update(**_index_fields())
     return updated
 
 
@@ -232,12 +251,12 @@ def _flush(using: str) -> None:
         affected |= Exists(
             Session.tags.through.objects.filter(session=OuterRef("pk"), tag__in=pending.tags)
         )
-    Session.objects.using(using).filter(affected).update(search_vector=_search_vector())
+    Session.objects.using(using).filter(affected).update(**_index_fields())
 
 
 # The words a vector holds come from these fields.
 SESSION_FIELDS = {"title", "description"}
-SPEAKER_FIELDS = {"name", "organisation"}
+SPEAKER_FIELDS = {"name", "organisation", "stakeholder_group"}
 TAG_FIELDS = {"name"}
 
 

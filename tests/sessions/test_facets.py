@@ -136,6 +136,27 @@ def test_stakeholder_counts_count_sessions_not_participants(catalogue):
     assert dict(counts("type=open-forum")["stakeholder"]) == {"Government": 1}
 
 
+def test_stakeholder_counts_follow_speakers_and_participants_as_they_change(
+    catalogue, django_capture_on_commit_callbacks
+):
+    """On PostgreSQL the groups are read from each session's row, refreshed as an editor
+    saves: they must still count what the participants say."""
+    with django_capture_on_commit_callbacks(execute=True):
+        activist = Speaker.objects.get(name="An activist")  # Alpha and Echo
+        activist.stakeholder_group = Speaker.StakeholderGroup.TECHNICAL_COMMUNITY
+        activist.save(update_fields=["stakeholder_group"])
+    found = dict(counts()["stakeholder"])
+    assert "Civil Society" not in found
+    assert found["Technical Community"] == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        catalogue["Charlie"].participants.get().delete()  # its only speaker, Private Sector
+        ParticipantFactory(
+            session=catalogue["Delta"], speaker=Speaker.objects.get(name="An official")
+        )
+    assert counts()["stakeholder"] == [("Government", 3), ("Technical Community", 2)]
+
+
 def test_one_filter_narrows_the_other_facets_but_not_its_own(catalogue):
     assert counts("year=2015") == {
         "year": ALL["year"],  # its own selection does not narrow it

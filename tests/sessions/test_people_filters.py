@@ -24,8 +24,15 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def catalogue():
+def catalogue(django_capture_on_commit_callbacks):
     """Sessions whose speakers, their stakeholder groups and tags all differ."""
+    # Committed, so that what is refreshed once a transaction commits is there (the
+    # stakeholder groups the facet counts on PostgreSQL, the search vectors).
+    with django_capture_on_commit_callbacks(execute=True):
+        _create_catalogue()
+
+
+def _create_catalogue():
     rio = VenueFactory(city="Rio de Janeiro", country="Brazil")
     joao_pessoa = VenueFactory(city="João Pessoa", country="Brazil")
     workshop = SessionTypeFactory(name="Workshop")
