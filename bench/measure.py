@@ -325,6 +325,8 @@ def measure_catalogue(args, database_url: str, port: int) -> tuple[list[Result],
     env = site_environment(database_url, args.redis)
     with Site(env, port=port, workers=args.workers) as site:
         pages = choose_pages(secrets.token_hex(4))
+        if args.only:
+            pages = [page for page in pages if any(word in page.name for word in args.only)]
         queries = count_queries([page.counted_path for page in pages])
         list_bytes = len(site.fetch("/sessions/"))
         floor = Page("floor (pre-rendered, no database)", f"/bench/floor/?bytes={list_bytes}")
@@ -491,6 +493,12 @@ def main() -> None:
     parser.add_argument("--warmup", default="3s")
     parser.add_argument("--workers", type=int, help="gunicorn workers (default as configured)")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="WORDS",
+        help="measure only the pages whose name holds these words (again for more pages)",
+    )
     args = parser.parse_args()
     if args.command == "run":
         args.connections = args.connections or 16
