@@ -31,7 +31,7 @@ import datetime
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from itertools import islice
@@ -79,8 +79,6 @@ MAX_VIEWS = 2_147_483_647  # PositiveIntegerField on every database Django suppo
 LOOKUP_BATCH = 500
 # Records checked, then written, at a time: what an import holds of the file at once.
 CHUNK_SIZE = 1000
-# Rows per INSERT of the links between sessions, written all together at the end.
-WRITE_BATCH = 1000
 # Bytes read at a time to check that a file is UTF-8.
 READ_BLOCK = 1 << 20
 # A warning repeated over many records names this many of them.
@@ -512,7 +510,7 @@ def _clean_url(value: object) -> str:
     return text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SpeakerEntry:
     """One participant as a record names them: who they are, and their role."""
 
@@ -799,29 +797,38 @@ def _read_catalogue() -> Catalogue:
 
 @dataclass
 class FileIndex:
-    """What the first pass keeps of the whole file: only what records refer to across it."""
+    """What the first pass keeps of the whole file: only what records refer to across it.
+
+    A key is noted with the number of the record it first appears in, a small int
+    rather than a location string for every key of a big file. The location of a key
+    that appears again is noted when the check pass meets its first record, to name it
+    in the error of the others.
+    """
 
     total: int  # records
-    first_location_of_key: dict[str, str]  # each key in the file, and where it first is
+    # Each key in the file: the record it first appears in, counted from 0.
+    ordinal_of_key: dict[str, int]
     other_keys: set[str]  # keys of sessions outside the file that records point to
+    # Keys given by more than one record: where they first appear ("" until checked).
+    first_location_of_repeated_key: dict[str, str]
 
 
 def _index_file(records: Iterable[Record], catalogue: Catalogue) -> FileIndex:
-    """Note every key and where it first appears, and put every speaker the file names
-    into the catalogue's directory: those it gives an organisation first, so that a
-    speaker named alone can be matched against all of them."""
-    total, first_location_of_key, pointed_to = 0, {}, set()
+    """Note every key and the record it first appears in, and put every speaker the
+    file names into the catalogue's directory: those it gives an organisation first,
+    so that a speaker named alone can be matched against all of them."""
+    total, ordinal_of_key, repeated, pointed_to = 0, {}, {}, set()
     named_alone: dict[str, SpeakerEntry] = {}  # casefolded name: the first entry, completed
     speakers = catalogue.speakers
-    for record in records:
+    for ordinal, record in enumerate(records):
         total += 1
         if not isinstance(record.data, dict):
             continue
         key, related, entries = (
             _clean_quietly(name, record.data.get(name)) for name in ("key", "related", "speakers")
         )
-        if key:
-            first_location_of_key.setdefault(key, record.location)
+        if key and ordinal_of_key.setdefault(key, ordinal) != ordinal:
+            repeated[key] = ""
         pointed_to.update(related or ())
         for entry in entries or ():
             if entry.organisation:
@@ -836,9 +843,9 @@ def _index_file(records: Iterable[Record], catalogue: Catalogue) -> FileIndex:
             speakers.find(entry)
 
     other_keys = set()
-    for batch in _in_batches(pointed_to.difference(first_location_of_key)):
+    for batch in _in_batches(pointed_to.difference(ordinal_of_key)):
         other_keys.update(Session.objects.filter(key__in=batch).values_list("key", flat=True))
-    return FileIndex(total, first_location_of_key, other_keys)
+    return FileIndex(total, ordinal_of_key, other_keys, repeated)
 
 
 def _clean_quietly(name: str, value: object):
@@ -885,7 +892,7 @@ def _check(
     outcomes = Counter()
     done = 0
     for chunk in _chunks(records, CHUNK_SIZE):
-        changes, errors = _plan_chunk(chunk, index, catalogue, new_names, unknown)
+        changes, errors = _plan_chunk(chunk, done, index, catalogue, new_names, unknown)
         result.errors += [problem for ordinal in sorted(errors) for problem in errors[ordinal]]
         outcomes.update(change.outcome for change in changes)
         done = _report_progress(progress, done, len(chunk), index.total)
@@ -918,13 +925,15 @@ def _chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
 
 def _plan_chunk(
     chunk: list[Record],
+    start: int,
     index: FileIndex,
     catalogue: Catalogue,
     new_names: dict[str, dict],
     unknown: dict[str, _Warnings] | None = None,
 ) -> tuple[list[SessionChange], dict[int, list[Problem]]]:
-    """Check the records of `chunk` and work out their changes: the changes of the valid
-    ones, and the problems of the others by their place in the chunk."""
+    """Check the records of `chunk`, the first of which is record `start` of the file,
+    and work out their changes: the changes of the valid ones, and the problems of the
+    others by their place in the chunk."""
     errors: dict[int, list[Problem]] = defaultdict(list)
     changes: list[SessionChange] = []
     for ordinal, record in enumerate(chunk):
@@ -956,11 +965,14 @@ def _plan_chunk(
             if record.data.get(name) is None:
                 errors[ordinal].append(Problem(record.location, "is required but missing", name))
         key = values.get("key")
-        first_location = index.first_location_of_key.get(key, record.location)
-        if first_location != record.location:
-            errors[ordinal].append(
-                Problem(record.location, f'"{key}" is also the key of {first_location}', "key")
-            )
+        if key in index.first_location_of_repeated_key:
+            if index.ordinal_of_key[key] == start + ordinal:
+                index.first_location_of_repeated_key[key] = record.location
+            else:
+                first_location = index.first_location_of_repeated_key[key]
+                errors[ordinal].append(
+                    Problem(record.location, f'"{key}" is also the key of {first_location}', "key")
+                )
         changes.append(SessionChange(ordinal, record.location, key, values))
 
     # What the records point to is checked even where a field already failed, so that
@@ -972,7 +984,7 @@ def _plan_chunk(
         errors[change.ordinal] += _resolve(
             change,
             lookups,
-            index.first_location_of_key,
+            index.ordinal_of_key,
             new_names,
             complete=not errors[change.ordinal],
         )
@@ -1064,7 +1076,7 @@ def _look_up(changes: list[SessionChange], index: FileIndex, catalogue: Catalogu
 def _resolve(
     change: SessionChange,
     lookups: Lookups,
-    keys_in_file: set[str],
+    keys_in_file: Container[str],
     new_names: dict[str, dict],
     *,
     complete: bool,
@@ -1226,21 +1238,28 @@ def _write(
     new_names = {"type": {}, "topic": {}, "venue": {}, "tag": {}}
     done = 0
     for chunk in _chunks(records, CHUNK_SIZE):
-        changes, errors = _plan_chunk(chunk, index, catalogue, new_names)
+        changes, errors = _plan_chunk(chunk, done, index, catalogue, new_names)
         if errors or done + len(chunk) > index.total:
-            # Only a file changed since it was checked can get here; the import rolls back.
-            raise ImportFileError([Problem("", "the file changed while it was being imported")])
+            raise _file_changed()
         writer.write(changes)
         done = _report_progress(progress, done, len(chunk), index.total)
-    writer.link_related_sessions()
+    if writer.waiting:
+        # A session the file pointed to further on is no longer in it.
+        raise _file_changed()
+
+
+def _file_changed() -> ImportFileError:
+    """Only a file changed since it was checked gets the import here; it rolls back."""
+    return ImportFileError([Problem("", "the file changed while it was being imported")])
 
 
 class _Writer:
     """Writes the changes of one chunk of records after another.
 
     It keeps only what later chunks need: the types, topics, venues, tags and speakers
-    that exist so far, and the hand links between sessions, written last because they
-    may point to a session further on in the file.
+    that exist so far, and the hand links to sessions further on in the file, written
+    once those sessions are. A link to a session that exists already is written with
+    its chunk: keeping every link of a big file until the end would grow memory with it.
     """
 
     def __init__(self, catalogue: Catalogue):
@@ -1251,7 +1270,8 @@ class _Writer:
         )
         self.tags = _NamedRows(Tag, catalogue.tags, lambda name: {"name": name})
         self.pk_of_speaker = _write_speakers(catalogue.speakers)
-        self.links: list[tuple[int, str]] = []  # (session id, key of the related session)
+        # Key of a session not written yet: the ids of the sessions linking to it.
+        self.waiting: dict[str, list[int]] = defaultdict(list)
 
     def write(self, changes: list[SessionChange]) -> None:
         pk_of_key = {}
@@ -1260,11 +1280,7 @@ class _Writer:
                 session = _save(change, self.types, self.topics, self.venues)
                 pk_of_key[change.key] = session.pk
 
-        Related = Session.related.through
-        relinked = [change for change in changes if change.related_changed]
-        for batch in _in_batches(relinked):
-            Related.objects.filter(from_session__in=[pk_of_key[c.key] for c in batch]).delete()
-        self.links += [(pk_of_key[c.key], key) for c in relinked for key in c.related_keys]
+        self._write_links(changes, pk_of_key)
 
         Presents = Session.strategies.through
         represented = [change for change in changes if change.strategies_changed]
@@ -1282,6 +1298,31 @@ class _Writer:
         # Links and transcripts go in in bulk, without signals: the search vectors of the
         # sessions the chunk changed are refreshed here.
         refresh_search_vectors(pk_of_key.values())
+
+    def _write_links(self, changes: list[SessionChange], pk_of_key: dict[str, int]) -> None:
+        """Replace the hand links of the chunk's sessions whose links changed: those to a
+        session that exists by now at once, the others once it is written; and write the
+        links that were waiting for a session the chunk created."""
+        Related = Session.related.through
+        relinked = [change for change in changes if change.related_changed]
+        for batch in _in_batches(relinked):
+            Related.objects.filter(from_session__in=[pk_of_key[c.key] for c in batch]).delete()
+        pk_of_related = {}
+        for batch in _in_batches({key for c in relinked for key in c.related_keys}):
+            pk_of_related.update(Session.objects.filter(key__in=batch).values_list("key", "pk"))
+        links = []
+        for change in relinked:
+            for key in change.related_keys:
+                if key in pk_of_related:
+                    links.append((pk_of_key[change.key], pk_of_related[key]))
+                else:
+                    self.waiting[key].append(pk_of_key[change.key])
+        for key, pk in pk_of_key.items():
+            links += [(session_id, pk) for session_id in self.waiting.pop(key, ())]
+        Related.objects.bulk_create(
+            Related(from_session_id=session_id, to_session_id=related_id)
+            for session_id, related_id in links
+        )
 
     def _write_participants(self, changes: list[SessionChange], pk_of_key: dict[str, int]):
         recast = [change for change in changes if change.participants_changed]
@@ -1307,20 +1348,6 @@ class _Writer:
             Tagged(session_id=pk_of_key[change.key], tag_id=self.tags.get(name).pk)
             for change in retagged
             for name in change.values["tags"]
-        )
-
-    def link_related_sessions(self) -> None:
-        """Write the hand links, now that every session of the file exists."""
-        pk_of_key = {}
-        for batch in _in_batches({key for _, key in self.links}):
-            pk_of_key.update(Session.objects.filter(key__in=batch).values_list("key", "pk"))
-        Related = Session.related.through
-        Related.objects.bulk_create(
-            (
-                Related(from_session_id=session_id, to_session_id=pk_of_key[key])
-                for session_id, key in self.links
-            ),
-            batch_size=WRITE_BATCH,
         )
 
 
