@@ -62,6 +62,12 @@ class Result:
     counted: int | None = None
     sent: int | None = None
     queries: str = ""
+    # The requests per second of the floor of its size, measured just before and after it.
+    floor_rps: float | None = None
+
+    def share_of(self, floor: "Result") -> float:
+        """Requests per second as a share of the floor's: its own floor's if measured."""
+        return self.rps / (self.floor_rps or floor.rps)
 
 
 # Starting the site
@@ -320,37 +326,45 @@ def parse_wrk(page: Page, output: str) -> Result:
 # The two commands
 
 
+def floor_page(size: int) -> Page:
+    """The floor: a pre-rendered page of `size` bytes, served with no database work."""
+    return Page("floor (pre-rendered, no database)", f"/bench/floor/?bytes={size}")
+
+
 def measure_catalogue(args, database_url: str, port: int) -> tuple[list[Result], Result, int]:
-    """Every page of one catalogue, and the floor measured before and after them."""
+    """Every page of one catalogue, each with the floor of its size measured around it."""
     env = site_environment(database_url, args.redis)
     with Site(env, port=port, workers=args.workers) as site:
         pages = choose_pages(secrets.token_hex(4))
         if args.only:
             pages = [page for page in pages if any(word in page.name for word in args.only)]
         queries = count_queries([page.counted_path for page in pages])
-        list_bytes = len(site.fetch("/sessions/"))
-        floor = Page("floor (pre-rendered, no database)", f"/bench/floor/?bytes={list_bytes}")
         options = {
             "threads": args.threads,
             "connections": args.connections,
             "duration": args.duration,
         }
         warm = {**options, "duration": args.warmup}
-        run_wrk(site.base, floor, **warm)
-        floors = [run_wrk(site.base, floor, **options)]
-        results = []
+        run_wrk(site.base, floor_page(len(site.fetch("/sessions/"))), **warm)
+        results, floors = [], []
         for page in pages:
             print(f"  {page.name}: {page.path}", file=sys.stderr, flush=True)
             # One request alone first: a page's first rendering is slow on a big catalogue,
             # and a burst of them at once would only measure that.
-            site.fetch(page.counted_path)
+            floor = floor_page(len(site.fetch(page.counted_path)))
+            # Each page is compared with a floor of its own size measured just before and
+            # just after it: on a shared machine the load of other work drifts over the
+            # minutes of a run.
+            before = run_wrk(site.base, floor, **options)
             run_wrk(site.base, page, **warm)
             result = run_wrk(site.base, page, **options)
+            after = run_wrk(site.base, floor, **options)
             result.queries = queries[page.counted_path]
+            result.floor_rps = (before.rps + after.rps) / 2
             results.append(result)
-        floors.append(run_wrk(site.base, floor, **options))
+            floors += [before, after]
     floor_result = Result(
-        page=floor,
+        page=Page("floor (pre-rendered, no database)", "/bench/floor/"),
         rps=sum(f.rps for f in floors) / len(floors),
         p50_ms=sum(f.p50_ms for f in floors) / len(floors),
         p99_ms=sum(f.p99_ms for f in floors) / len(floors),
@@ -365,15 +379,20 @@ def measure_catalogue(args, database_url: str, port: int) -> tuple[list[Result],
 
 def table(results: list[Result], floor: Result) -> str:
     lines = [
-        "| page | requests/s | p50 ms | p99 ms | × floor | queries (cold/warm) | errors |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| page | requests/s | p50 ms | p99 ms | its floor's requests/s | × floor "
+        "| queries (cold/warm) | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for result in [*results, floor]:
+    for result in results:
         lines.append(
             f"| {result.page.name} | {result.rps:.0f} | {result.p50_ms:.1f} | "
-            f"{result.p99_ms:.1f} | {result.rps / floor.rps:.2f} | {result.queries} | "
-            f"{result.errors} |"
+            f"{result.p99_ms:.1f} | {result.floor_rps or floor.rps:.0f} | "
+            f"{result.share_of(floor):.2f} | {result.queries} | {result.errors} |"
         )
+    lines.append(
+        f"| floor (pre-rendered, no database; the mean of all) | {floor.rps:.0f} | "
+        f"{floor.p50_ms:.1f} | {floor.p99_ms:.1f} | | 1.00 | 0/0 | {floor.errors} |"
+    )
     return "\n".join(lines)
 
 
@@ -391,7 +410,7 @@ def growth_table(
     ]
     (large_results, large_floor), (small_results, small_floor) = large, small
     for big, little in zip(large_results, small_results, strict=True):
-        big_share, little_share = big.rps / large_floor.rps, little.rps / small_floor.rps
+        big_share, little_share = big.share_of(large_floor), little.share_of(small_floor)
         ratio = f"{little_share / big_share:.2f}" if big_share else "(none answered in time)"
         lines.append(f"| {big.page.name} | {big_share:.2f} | {little_share:.2f} | {ratio} |")
     return "\n".join(lines)
