@@ -7,9 +7,9 @@ except the one chosen, which stays (with 0) so that the form still shows it.
 
 On PostgreSQL the five facets are counted by one query, which finds the sessions
 matching the list's other filters (the search above all, the costly part) once and
-groups them five ways (the stakeholder groups by the list of them each session row
-keeps, see sessions.search); the venues, types and topics are then read by a query each,
-for their labels and order. Elsewhere each facet costs one GROUP BY query. Either way
+groups them five ways (stakeholder groups by the list of them each session row keeps,
+see sessions.search); the venues, types and topics are then read by a query each, for
+their labels and order. Elsewhere each facet costs one GROUP BY query. Either way
 the counts are kept in the cache for the catalogue's version, so the same filters
 asked again (another page, another order) cost nothing. The counts are written into
 the filter form's options ("Workshop (12)"), which replaces the query that would

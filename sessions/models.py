@@ -289,8 +289,8 @@ class Session(SlugFromMixin, models.Model):
     # by a PostgreSQL-only migration; on SQLite the column stays empty.
     search_vector = SearchVectorField(_("search vector"), null=True, editable=False)
     # The stakeholder groups of its speakers, space-separated, for the list's stakeholder
-    # facet on PostgreSQL: reading them from each match's participants was most of what
-    # a broad search cost. Kept current with the search vector, so empty on SQLite.
+    # facet on PostgreSQL: reading them from each match's participants was most of a
+    # broad search's facet query. Kept current with the search vector; empty on SQLite.
     stakeholder_groups = models.CharField(
         _("stakeholder groups"), max_length=200, blank=True, default="", editable=False
     )

@@ -13,9 +13,9 @@ together.
 
 `refresh_search_vectors` recomputes the vectors of some sessions in one UPDATE. Signals
 keep them current whatever changes a session's words (the session itself, its tags,
-participants and transcripts, a speaker or tag renamed, a speaker's stakeholder
-group changed): they collect the sessions a
-transaction touches and refresh them all in one UPDATE once it commits. The importer,
+participants and transcripts, a speaker or tag renamed, a speaker's stakeholder group
+changed): they collect the sessions a transaction touches and refresh them all in one
+UPDATE once it commits. The importer,
 which writes links in bulk without signals, refreshes what it touched itself, and
 `manage.py rebuild_search_index` recomputes every vector after a bulk load.
 

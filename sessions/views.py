@@ -168,8 +168,8 @@ def _session_context(session: Session) -> dict:
 
 def _views_line(view_count: int) -> str:
     """ "1,234 views", in the visitor's language. Written out, not rendered from a
-    template: it is filled in on every view of a kept session page, and a template's
-    blocktranslate took a tenth of such a request's time."""
+    template: it is filled in on every view of a kept session page, where a template's
+    blocktranslate took about 0.3 ms of the request's 5."""
     views = number_format(view_count, force_grouping=True)  # as humanize's intcomma
     line = ngettext("%(views)s view", "%(views)s views", view_count) % {"views": views}
     return escape(line)
