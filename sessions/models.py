@@ -291,8 +291,8 @@ class Session(SlugFromMixin, models.Model):
     # The stakeholder groups of its speakers, space-separated, for the list's stakeholder
     # facet on PostgreSQL: reading them from each match's participants was most of a
     # broad search's facet query. Kept current with the search vector; empty on SQLite.
-    stakeholder_groups = models.CharField(
-        _("stakeholder groups"), max_length=200, blank=True, default="", editable=False
+    stakeholder_groups = models.TextField(
+        _("stakeholder groups"), blank=True, default="", editable=False
     )
 
     objects = SessionManager()

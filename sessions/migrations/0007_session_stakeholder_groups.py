@@ -26,12 +26,8 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="session",
             name="stakeholder_groups",
-            field=models.CharField(
-                blank=True,
-                default="",
-                editable=False,
-                max_length=200,
-                verbose_name="stakeholder groups",
+            field=models.TextField(
+                blank=True, default="", editable=False, verbose_name="stakeholder groups"
             ),
         ),
         migrations.RunPython(fill_stakeholder_groups, migrations.RunPython.noop, elidable=True),
