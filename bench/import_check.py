@@ -37,13 +37,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from report import Report  # bench/report.py, beside this script
+# bench/databases.py and bench/report.py, beside this script
+from databases import connect, recreate_database, throwaway_database_settings
+from report import Report
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-# Databases the other benchmarks keep; this script drops and creates its own.
-PROTECTED_DATABASES = {"igf_bench_100k", "igf_bench_1k"}
 SAMPLE_SECONDS = 0.2
 # The peak at N over the peak at N/10 that still counts as flat. A file held in memory
 # grows the peak with the file (records of a few kilobytes each); a streamed one only
@@ -194,42 +194,8 @@ def write_files(
 # The database
 
 
-def database_settings() -> dict:
-    import dj_database_url
-
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database, e.g. .../igf_bench_import.")
-    settings = dj_database_url.parse(url)
-    name = settings["NAME"]
-    if "bench" not in name or name in PROTECTED_DATABASES:
-        sys.exit(
-            f'The database "{name}" is dropped and created: name another one "..bench..", '
-            f"not {' or '.join(sorted(PROTECTED_DATABASES))}."
-        )
-    return settings
-
-
-def connect(settings: dict, dbname: str | None = None):
-    import psycopg
-
-    return psycopg.connect(
-        dbname=dbname or settings["NAME"],
-        user=settings["USER"] or None,
-        password=settings["PASSWORD"] or None,
-        host=settings["HOST"] or None,
-        port=settings["PORT"] or None,
-        autocommit=True,
-    )
-
-
-def recreate_database(settings: dict) -> None:
-    from psycopg import sql
-
-    with connect(settings, "postgres") as connection:
-        name = sql.Identifier(settings["NAME"])
-        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(name))
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(name))
+def recreate_migrated_database(settings: dict) -> None:
+    recreate_database(settings)
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--verbosity", "0"],
         cwd=ROOT, env=child_environment(), check=True,
@@ -384,7 +350,7 @@ def main() -> int:
     arguments = parse_arguments()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "igf_catalogue.settings")
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-a-secret")
-    settings = database_settings()
+    settings = throwaway_database_settings("igf_bench_import")
     import django
 
     django.setup()  # for the vocabulary of sessions/synthetic.py
@@ -410,7 +376,7 @@ def main() -> int:
 
         runs = {}
         for label, path, count in [("tenth", small, tenth), ("all", big, sessions)]:
-            recreate_database(settings)
+            recreate_migrated_database(settings)
             print(f"Importing {path.name} ({count:,} sessions)...", flush=True)
             runs[label] = run = run_import(path)
             state = database_state(settings)

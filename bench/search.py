@@ -23,6 +23,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+from databases import drop_database, recreate_database, throwaway_database_settings
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "igf_catalogue.test_settings")
@@ -196,7 +198,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
 
-    settings = database_settings()
+    settings = throwaway_database_settings("igf_search_bench")
     recreate_database(settings)
     try:
         run(args)
@@ -209,49 +211,6 @@ def main() -> None:
             connections.close_all()
             drop_database(settings)
             print(f"Dropped the database {settings['NAME']}.")
-
-
-def database_settings() -> dict:
-    import dj_database_url
-
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database, e.g. .../igf_search_bench.")
-    settings = dj_database_url.parse(url)
-    if "bench" not in settings["NAME"]:
-        sys.exit(f'The database "{settings["NAME"]}" is dropped and created: name one "..._bench".')
-    return settings
-
-
-def _maintenance_connection(settings: dict):
-    import psycopg
-
-    return psycopg.connect(
-        dbname="postgres",
-        user=settings["USER"] or None,
-        password=settings["PASSWORD"] or None,
-        host=settings["HOST"] or None,
-        port=settings["PORT"] or None,
-        autocommit=True,
-    )
-
-
-def recreate_database(settings: dict) -> None:
-    from psycopg import sql
-
-    with _maintenance_connection(settings) as connection:
-        name = sql.Identifier(settings["NAME"])
-        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(name))
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(name))
-
-
-def drop_database(settings: dict) -> None:
-    from psycopg import sql
-
-    with _maintenance_connection(settings) as connection:
-        connection.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(settings["NAME"]))
-        )
 
 
 def step(label: str):
