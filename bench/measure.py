@@ -63,11 +63,11 @@ class Result:
     sent: int | None = None
     queries: str = ""
     # The requests per second of the floor of its size, measured just before and after it.
-    floor_rps: float | None = None
+    floor_rps: float = 0.0
 
-    def share_of(self, floor: "Result") -> float:
-        """Requests per second as a share of the floor's: its own floor's if measured."""
-        return self.rps / (self.floor_rps or floor.rps)
+    @property
+    def share_of_floor(self) -> float:
+        return self.rps / self.floor_rps
 
 
 # Starting the site
@@ -386,8 +386,8 @@ def table(results: list[Result], floor: Result) -> str:
     for result in results:
         lines.append(
             f"| {result.page.name} | {result.rps:.0f} | {result.p50_ms:.1f} | "
-            f"{result.p99_ms:.1f} | {result.floor_rps or floor.rps:.0f} | "
-            f"{result.share_of(floor):.2f} | {result.queries} | {result.errors} |"
+            f"{result.p99_ms:.1f} | {result.floor_rps:.0f} | "
+            f"{result.share_of_floor:.2f} | {result.queries} | {result.errors} |"
         )
     lines.append(
         f"| floor (pre-rendered, no database; the mean of all) | {floor.rps:.0f} | "
@@ -396,21 +396,18 @@ def table(results: list[Result], floor: Result) -> str:
     return "\n".join(lines)
 
 
-def growth_table(
-    large: tuple[list[Result], Result], small: tuple[list[Result], Result], sizes: tuple[int, int]
-) -> str:
+def growth_table(large: list[Result], small: list[Result], sizes: tuple[int, int]) -> str:
     """Each page's time per request on the large catalogue over the small one, each time
-    taken as a multiple of its own run's floor, so that the machine's load in between
-    does not count."""
+    taken as a multiple of its own floor, so that the machine's load in between does
+    not count."""
     large_size, small_size = (f"{size:,}" for size in sizes)
     lines = [
         f"| page | × floor at {large_size} | × floor at {small_size} | "
         f"time at {large_size} ÷ at {small_size} |",
         "|---|---:|---:|---:|",
     ]
-    (large_results, large_floor), (small_results, small_floor) = large, small
-    for big, little in zip(large_results, small_results, strict=True):
-        big_share, little_share = big.share_of(large_floor), little.share_of(small_floor)
+    for big, little in zip(large, small, strict=True):
+        big_share, little_share = big.share_of_floor, little.share_of_floor
         ratio = f"{little_share / big_share:.2f}" if big_share else "(none answered in time)"
         lines.append(f"| {big.page.name} | {big_share:.2f} | {little_share:.2f} | {ratio} |")
     return "\n".join(lines)
@@ -435,7 +432,7 @@ def run(args) -> None:
         print(f"\n{small_size:,} sessions, same run:\n")
         print(table(small_results, small_floor))
         print(f"\nHow time per request grows from {small_size:,} to {size:,} sessions:\n")
-        print(growth_table((results, floor), (small_results, small_floor), (size, small_size)))
+        print(growth_table(results, small_results, (size, small_size)))
 
 
 def _database_settings(url: str) -> dict:
