@@ -7,7 +7,9 @@ holds the catalogue's version, a number that goes up whenever anything public ch
 without them): a changed catalogue is read under new keys, so an edit shows at once on
 every worker and host and no list of keys is ever kept. The version lives in the
 database, which all of them share. With a shared cache (Redis) the cache holds a copy,
-moved on with the database's at each commit, so that a cached page costs no query.
+moved on with the database's at each commit, so that a cached page costs no query; each
+process keeps the number as long as Redis says it has not changed (sessions.tracked_version),
+so that it costs no round trip to Redis either.
 
 What changes without a new version (view counts, the week's most viewed, a session's
 chart of views per month) may be up to CATALOGUE_PAGE_CACHE_SECONDS old. Editors, signed
@@ -28,7 +30,7 @@ from hashlib import md5
 from typing import TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import DEFAULT_DB_ALIAS, transaction
@@ -41,6 +43,7 @@ from django.utils.functional import cached_property
 from django.utils.http import http_date
 
 from .models import CatalogueVersion, DailyViews
+from .tracked_version import tracked_key
 
 T = TypeVar("T")
 VERSION_ROW = 1
@@ -84,6 +87,13 @@ def _version_from_database(using: str) -> int:
 
 
 def _version_from_cache(using: str) -> int:
+    tracked = tracked_key(caches[DEFAULT_CACHE_ALIAS], VERSION_CACHE_KEY)
+    if tracked is None:
+        return _read_version_from_cache(using)
+    return tracked.read(partial(_read_version_from_cache, using))
+
+
+def _read_version_from_cache(using: str) -> int:
     version = cache.get(VERSION_CACHE_KEY)
     if version is None:
         # `add`, not `set`: a bump committed meanwhile has already put a newer number

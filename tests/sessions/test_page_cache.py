@@ -4,6 +4,7 @@ import json
 import uuid
 
 import pytest
+import redis
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
@@ -276,6 +277,17 @@ def test_with_redis_an_edit_shows_once_committed(
     content = client.get("/sessions/").content.decode()
     assert "Governing the digital future" in content
     assert "Shaping the digital future" not in content
+
+
+def test_with_redis_an_edit_by_another_host_shows_at_once(client, version_in_redis, session):
+    assert "Shaping the digital future" in client.get("/sessions/").content.decode()
+    # What another host's edit does, without this process hearing of it from a signal:
+    # the change and the version's bump in the database, then the version in Redis.
+    Session.objects.filter(pk=session.pk).update(title="Governing the digital future")
+    bump_catalogue_version()
+    redis.Redis.from_url(REDIS_FOR_TESTS).incr(cache.make_key(VERSION_CACHE_KEY))
+    content = client.get("/sessions/").content.decode()
+    assert "Governing the digital future" in content
 
 
 def test_with_redis_an_import_shows_once_committed(
