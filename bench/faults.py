@@ -366,8 +366,13 @@ class PrivateRedis:
 def start_gunicorn(environment: dict, port: int, workers: int, log: Path) -> subprocess.Popen:
     environment = {**environment, "GUNICORN_BIND": f"127.0.0.1:{port}"}
     environment["GUNICORN_WORKERS"] = str(workers)
+    # No worker is recycled after so many requests (gunicorn.conf.py's max_requests):
+    # during the checks, a worker that goes must be the one killed.
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "igf_catalogue.wsgi"],
+        [
+            *(sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"),
+            *("--max-requests", "0", "igf_catalogue.wsgi"),
+        ],
         cwd=ROOT,
         env=environment,
         stdout=log.open("w"),
