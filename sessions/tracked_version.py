@@ -26,6 +26,7 @@ import weakref
 from collections.abc import Callable
 
 from django.core.cache import BaseCache
+from redis.exceptions import ResponseError
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ class TrackedKey:
         self._lock = threading.Lock()
         self._listener = None
         self._pid = None
+        self._unsupported = False
         # When the listener was last lost, or could not be had.
         self._failed_at = float("-inf")
         self._value = None
@@ -101,7 +103,7 @@ class TrackedKey:
         return True
 
     def _listen(self) -> bool:
-        if time.monotonic() - self._failed_at < RETRY_AFTER:
+        if self._unsupported or time.monotonic() - self._failed_at < RETRY_AFTER:
             return False
         # A connection of its own, outside the pool: it only ever listens, in RESP2
         # (whatever the pool's connections speak), where announcements are messages,
@@ -122,6 +124,12 @@ class TrackedKey:
             listener.read_response()
             listener.send_command("SUBSCRIBE", INVALIDATE_CHANNEL)
             listener.read_response()
+        except ResponseError as error:
+            # A Redis before 6.0, which cannot track keys: every read goes to Redis.
+            logger.warning("Redis cannot announce changes of %s: %s", self._key, error)
+            listener.disconnect()
+            self._unsupported = True
+            return False
         except Exception as error:
             # Tried again in RETRY_AFTER seconds; meanwhile every read goes to Redis.
             logger.warning("Cannot listen for changes of %s: %s", self._key, error)

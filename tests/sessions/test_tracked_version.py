@@ -142,3 +142,36 @@ def test_with_redis_out_of_reach_every_read_goes_to_the_loader(settings):
 def test_only_django_redis_is_tracked(settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     assert tracked_key(caches["default"], "version") is None
+
+
+def test_where_redis_refuses_to_track_every_read_goes_to_redis_and_one_warning_says_why(
+    settings, redis_cache, another_host, caplog
+):
+    # As on a managed Redis that allows no CLIENT TRACKING (or a Redis before 6.0).
+    user, password = f"test-{uuid.uuid4().hex}", uuid.uuid4().hex
+    another_host.acl_setuser(
+        user,
+        enabled=True,
+        passwords=[f"+{password}"],
+        keys=["*"],
+        channels=["*"],
+        commands=["+@all", "-client|tracking"],
+    )
+    try:
+        settings.CACHES = {
+            "default": {
+                **settings.CACHES["default"],
+                "LOCATION": REDIS_FOR_TESTS.replace("//", f"//{user}:{password}@"),
+            }
+        }
+        cache = caches["default"]
+        reads = Reads(cache)
+        another_host.set(reads.key, 7)
+        tracked = tracked_key(cache, "version")
+        assert [tracked.read(reads) for _ in range(3)] == [7] * 3
+        assert reads.count == 3
+        [warning] = [r.getMessage() for r in caplog.records if r.name == tracked_version.__name__]
+        assert warning.startswith(f"Redis cannot announce changes of {reads.key}: ")
+        assert "no permissions to run the 'client|tracking' command" in warning
+    finally:
+        another_host.acl_deluser(user)
