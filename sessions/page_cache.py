@@ -343,6 +343,43 @@ def keep_page(key: str, page: CachedPage) -> None:
     _recently_kept.keep(key, page)
 
 
+# After an edit every page is missing from the cache, and a busy one is asked for by
+# every worker at once: one renders it while the others wait for its rendering, looking
+# every RENDER_POLL seconds for RENDER_WAIT seconds at most, then render it themselves.
+RENDER_WAIT = 10
+RENDER_POLL = 0.02
+# Released once rendered; it only expires should the worker die while rendering.
+RENDER_LOCK_SECONDS = 30
+
+
+@contextmanager
+def rendering_alone(key: str):
+    """For the page `key`, missing from the cache: yields None when this request is to
+    render it (and keep it), or the page that another request rendered meanwhile."""
+    lock = f"rendering:{key}"
+    # False when another request holds the lock; None when the cache failed, and
+    # cannot tell: then every request renders, as without a lock.
+    if cache.add(lock, 1, timeout=RENDER_LOCK_SECONDS) is False:
+        yield _rendered_meanwhile(key, lock)
+        return
+    try:
+        yield None
+    finally:
+        cache.delete(lock)
+
+
+def _rendered_meanwhile(key: str, lock: str) -> CachedPage | None:
+    deadline = time.monotonic() + RENDER_WAIT
+    while time.monotonic() < deadline:
+        time.sleep(RENDER_POLL)
+        if (page := kept_page(key)) is not None:
+            return page
+        if not cache.get(lock):
+            # Rendered but not kept (an error, a page not to keep), or kept just now.
+            return kept_page(key)
+    return None
+
+
 def is_cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
     """A whole, successful page that says nothing about one visitor: no cookie set, no
     CSRF token handed out, nothing that asks not to be kept."""
@@ -385,14 +422,16 @@ def cache_page_for_visitors(view):
             return view(request, *args, **kwargs)
         with reading_one_version():
             key = page_key(request, catalogue_version())
-            page = kept_page(key)
+            page, response = kept_page(key), None
             if page is None:
-                response = view(request, *args, **kwargs)
-                if not is_cacheable_response(request, response):
-                    return response
-                page = CachedPage(content=response.content, headers=dict(response.items()))
-                keep_page(key, page)
-            else:
+                with rendering_alone(key) as page:
+                    if page is None:
+                        response = view(request, *args, **kwargs)
+                        if not is_cacheable_response(request, response):
+                            return response
+                        page = CachedPage(content=response.content, headers=dict(response.items()))
+                        keep_page(key, page)
+            if response is None:
                 response = page.response()
         return finish(
             request, response, etag=etag_for(key, page.rendered_at), rendered_at=page.rendered_at

@@ -120,23 +120,9 @@ def _session_page_for_visitor(request: HttpRequest, slug: str) -> HttpResponse:
     page = page_cache.kept_page(key)
     views_read = None
     if page is None:
-        session = selectors.session_for_page(slug=slug, user=request.user)
-        views_read = session.views
-        kept = render(
-            request,
-            SESSION_TEMPLATE,
-            {
-                **_session_context(session),
-                "view_count": JSON_VIEW_COUNT_MARK,
-                "views_line": VIEWS_LINE_MARK,
-                "views_chart": VIEWS_CHART_MARK,
-            },
-        )
-        page = page_cache.CachedPage(
-            content=kept.content, headers=dict(kept.items()), extra={"pk": session.pk}
-        )
-        if page_cache.is_cacheable_response(request, kept):
-            page_cache.keep_page(key, page)
+        with page_cache.rendering_alone(key) as page:
+            if page is None:
+                page, views_read = _kept_session_page(request, slug, key)
     session = Session(pk=page.extra["pk"], status=Session.Status.PUBLISHED, views=None)
     view_count = count_view(request, session)
     counted = view_count is not None
@@ -156,6 +142,30 @@ def _session_page_for_visitor(request: HttpRequest, slug: str) -> HttpResponse:
     set_response_etag(response)
     patch_cache_control(response, max_age=0)
     return get_conditional_response(request, etag=response["ETag"], response=response)
+
+
+def _kept_session_page(
+    request: HttpRequest, slug: str, key: str
+) -> tuple[page_cache.CachedPage, int]:
+    """The session page with marks for the view count and chart, kept under `key`; and
+    the view count read with it."""
+    session = selectors.session_for_page(slug=slug, user=request.user)
+    kept = render(
+        request,
+        SESSION_TEMPLATE,
+        {
+            **_session_context(session),
+            "view_count": JSON_VIEW_COUNT_MARK,
+            "views_line": VIEWS_LINE_MARK,
+            "views_chart": VIEWS_CHART_MARK,
+        },
+    )
+    page = page_cache.CachedPage(
+        content=kept.content, headers=dict(kept.items()), extra={"pk": session.pk}
+    )
+    if page_cache.is_cacheable_response(request, kept):
+        page_cache.keep_page(key, page)
+    return page, session.views
 
 
 def _session_context(session: Session) -> dict:

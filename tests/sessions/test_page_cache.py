@@ -1,6 +1,7 @@
 """Anonymous visitors' pages come from the cache, keyed by the catalogue's version."""
 
 import json
+import threading
 import uuid
 
 import pytest
@@ -9,6 +10,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
 
+from sessions import page_cache
 from sessions.models import (
     CatalogueVersion,
     DailyViews,
@@ -20,9 +22,12 @@ from sessions.models import (
 from sessions.page_cache import (
     VERSION_CACHE_KEY,
     VERSION_ROW,
+    CachedPage,
     bump_catalogue_version,
     catalogue_version,
     forget_recently_kept,
+    keep_page,
+    rendering_alone,
 )
 from tests.conftest import IN_CI, on_postgresql
 from tests.factories import EditorFactory, SessionFactory, TagFactory
@@ -378,3 +383,85 @@ def test_with_redis_out_of_reach_every_page_is_still_served(client, settings, se
     assert response.status_code == 200
     assert "Shaping the digital future" in response.content.decode()
     assert "X-View-Counted" not in response
+
+
+# A page missing from the cache is rendered by one request while the others wait for it.
+
+
+def _in_thread(target) -> threading.Thread:
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_a_page_being_rendered_is_waited_for_not_rendered_again():
+    key = "page:test:waited-for"
+    rendering, rendered = threading.Event(), threading.Event()
+    served = {}
+
+    def first_request():
+        with rendering_alone(key) as page:
+            served["first"] = page
+            rendering.set()
+            rendered.wait(5)
+            keep_page(key, CachedPage(content=b"rendered once", headers={}))
+
+    def second_request():
+        with rendering_alone(key) as page:
+            served["second"] = page
+
+    first = _in_thread(first_request)
+    assert rendering.wait(5)
+    second = _in_thread(second_request)
+    second.join(0.2)
+    assert second.is_alive(), "the second request waits while the first renders"
+    rendered.set()
+    first.join(5)
+    second.join(5)
+    assert served["first"] is None  # it renders
+    assert served["second"].content == b"rendered once"  # it is served that rendering
+
+
+def test_a_rendering_that_keeps_no_page_lets_the_waiting_requests_render_at_once(monkeypatch):
+    monkeypatch.setattr(page_cache, "RENDER_WAIT", 60)
+    key = "page:test:not-kept"
+    rendering, failed = threading.Event(), threading.Event()
+    served = {}
+
+    def first_request():
+        with rendering_alone(key):
+            rendering.set()
+            failed.wait(5)  # e.g. a 404, or an error: nothing kept
+
+    def second_request():
+        with rendering_alone(key) as page:
+            served["second"] = page
+
+    first = _in_thread(first_request)
+    assert rendering.wait(5)
+    second = _in_thread(second_request)
+    failed.set()
+    first.join(5)
+    second.join(5)
+    assert not second.is_alive(), "it did not wait for RENDER_WAIT"
+    assert served == {"second": None}  # it renders the page itself
+
+
+def test_with_redis_out_of_reach_every_request_renders_without_waiting(settings, monkeypatch):
+    monkeypatch.setattr(page_cache, "RENDER_WAIT", 60)
+    unreachable = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": settings.REDIS_CACHE_OPTIONS,
+    }
+    settings.CACHES = {"default": unreachable, "visitors": unreachable}
+    served = []
+    request = _in_thread(lambda: served.extend(rendering_alone_twice("page:test:unreachable")))
+    request.join(10)
+    assert not request.is_alive()
+    assert served == [None, None]
+
+
+def rendering_alone_twice(key: str) -> list:
+    with rendering_alone(key) as first, rendering_alone(key) as second:
+        return [first, second]
