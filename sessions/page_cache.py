@@ -9,7 +9,8 @@ every worker and host and no list of keys is ever kept. The version lives in the
 database, which all of them share. With a shared cache (Redis) the cache holds a copy,
 moved on with the database's at each commit, so that a cached page costs no query; each
 process keeps the number as long as Redis says it has not changed (sessions.tracked_version),
-so that it costs no round trip to Redis either.
+so that it costs no round trip to Redis either. A page missing from the cache is
+rendered by one request while the others asking for it wait for that rendering.
 
 What changes without a new version (view counts, the week's most viewed, a session's
 chart of views per month) may be up to CATALOGUE_PAGE_CACHE_SECONDS old. Editors, signed

@@ -1,12 +1,12 @@
 """The catalogue version kept in each process while Redis says it has not changed.
 
 Every visitor's page starts by reading the catalogue version (sessions.page_cache). With
-Redis that read was a round trip of its own, about a fifth of what a cached page cost.
-Redis's client-side caching ("tracking") lets each process keep the number instead:
-a connection of the process's own asks Redis to announce every change of the key, and
-Redis sends the announcement as it makes the change, before it answers whoever made it.
-A process that finds an announcement waiting reads the key again, so a change shows
-on every worker and host exactly as at once as before.
+Redis that read was a round trip of its own: most of what serving a cached page cost
+beyond Django's own work. Redis's client-side caching ("tracking") lets each process
+keep the number instead: a connection of the process's own asks Redis to announce every
+change of the key, and Redis sends the announcement as it makes the change, before it
+answers whoever made it. A process that finds an announcement waiting reads the key
+again, so a change shows on every worker and host as soon as it did before.
 
 redis-py does this by itself only from Redis 7.4 on, with RESP3, and for every key it
 reads (pages included). This is the same protocol in its RESP2 form, which Redis has
