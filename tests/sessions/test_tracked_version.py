@@ -1,5 +1,6 @@
 """Each process keeps the catalogue version while Redis says it has not changed."""
 
+import os
 import uuid
 
 import pytest
@@ -112,6 +113,26 @@ def test_with_the_listener_cut_every_read_goes_to_redis_until_it_listens_again(
     reads.count = 0
     assert [tracked.read(reads) for _ in range(3)] == [8] * 3
     assert reads.count == 0
+
+
+def test_a_forked_process_listens_for_itself(redis_cache, another_host):
+    # As a gunicorn worker forked after the site was loaded (--preload).
+    reads = Reads(redis_cache)
+    another_host.set(reads.key, 7)
+    tracked = tracked_key(redis_cache, "version")
+    assert tracked.read(reads) == 7
+    child = os.fork()
+    if child == 0:
+        status = 1
+        try:
+            redis.Redis.from_url(REDIS_FOR_TESTS).incr(reads.key)
+            status = 0 if tracked.read(Reads(redis_cache)) == 8 else 1
+        finally:
+            os._exit(status)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, "the child read the change"
+    # The child heard nothing on the parent's connection, so the parent hears it too.
+    assert tracked.read(reads) == 8
 
 
 def test_a_value_kept_is_trusted_for_a_limited_time_only(redis_cache, another_host, monkeypatch):
