@@ -15,9 +15,9 @@ together.
 keep them current whatever changes a session's words (the session itself, its tags,
 participants and transcripts, a speaker or tag renamed, a speaker's stakeholder group
 changed): they collect the sessions a transaction touches and refresh them all in one
-UPDATE once it commits. The importer,
-which writes links in bulk without signals, refreshes what it touched itself, and
-`manage.py rebuild_search_index` recomputes every vector after a bulk load.
+UPDATE once it commits. The importer, which writes links in bulk without signals,
+refreshes what it touched itself, and `manage.py rebuild_search_index` recomputes every
+vector after a bulk load.
 
 `search_sessions` filters a list by what a visitor typed: full-text search ranked by
 relevance on PostgreSQL (English stemming; quotes, OR and -word as a web search engine

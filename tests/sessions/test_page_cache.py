@@ -369,7 +369,9 @@ def test_an_import_bumps_the_version_once_and_leaves_no_callback_per_session(
     assert len(callbacks) <= 1
 
 
-def test_with_redis_out_of_reach_every_page_is_still_served(client, settings, session):
+@pytest.fixture
+def redis_out_of_reach(settings):
+    """Both caches on a Redis nobody answers at, with the settings of production."""
     unreachable = {
         "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": "redis://127.0.0.1:1/0",
@@ -377,6 +379,9 @@ def test_with_redis_out_of_reach_every_page_is_still_served(client, settings, se
     }
     settings.CACHES = {"default": unreachable, "visitors": unreachable}
     settings.CATALOGUE_VERSION_IN_CACHE = True
+
+
+def test_with_redis_out_of_reach_every_page_is_still_served(client, redis_out_of_reach, session):
     for url in [*CACHED_PAGES, "/api/sessions/"]:
         assert client.get(url).status_code == 200, url
     response = client.get(session.get_absolute_url(), headers={"user-agent": BROWSER})
@@ -394,6 +399,16 @@ def _in_thread(target) -> threading.Thread:
     return thread
 
 
+def _second_request(key: str, served: dict) -> threading.Thread:
+    """A request for the page `key`, in a thread, noting in `served["second"]` what it got."""
+
+    def request():
+        with rendering_alone(key) as page:
+            served["second"] = page
+
+    return _in_thread(request)
+
+
 def test_a_page_being_rendered_is_waited_for_not_rendered_again():
     key = "page:test:waited-for"
     rendering, rendered = threading.Event(), threading.Event()
@@ -406,13 +421,9 @@ def test_a_page_being_rendered_is_waited_for_not_rendered_again():
             rendered.wait(5)
             keep_page(key, CachedPage(content=b"rendered once", headers={}))
 
-    def second_request():
-        with rendering_alone(key) as page:
-            served["second"] = page
-
     first = _in_thread(first_request)
     assert rendering.wait(5)
-    second = _in_thread(second_request)
+    second = _second_request(key, served)
     second.join(0.2)
     assert second.is_alive(), "the second request waits while the first renders"
     rendered.set()
@@ -433,13 +444,9 @@ def test_a_rendering_that_keeps_no_page_lets_the_waiting_requests_render_at_once
             rendering.set()
             failed.wait(5)  # e.g. a 404, or an error: nothing kept
 
-    def second_request():
-        with rendering_alone(key) as page:
-            served["second"] = page
-
     first = _in_thread(first_request)
     assert rendering.wait(5)
-    second = _in_thread(second_request)
+    second = _second_request(key, served)
     failed.set()
     first.join(5)
     second.join(5)
@@ -447,14 +454,10 @@ def test_a_rendering_that_keeps_no_page_lets_the_waiting_requests_render_at_once
     assert served == {"second": None}  # it renders the page itself
 
 
-def test_with_redis_out_of_reach_every_request_renders_without_waiting(settings, monkeypatch):
+def test_with_redis_out_of_reach_every_request_renders_without_waiting(
+    redis_out_of_reach, monkeypatch
+):
     monkeypatch.setattr(page_cache, "RENDER_WAIT", 60)
-    unreachable = {
-        "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": "redis://127.0.0.1:1/0",
-        "OPTIONS": settings.REDIS_CACHE_OPTIONS,
-    }
-    settings.CACHES = {"default": unreachable, "visitors": unreachable}
     served = []
     request = _in_thread(lambda: served.extend(rendering_alone_twice("page:test:unreachable")))
     request.join(10)
