@@ -7,7 +7,8 @@ wrk from 127.0.0.1 and prints one table: requests per second, median and 99th
 percentile latency, the ratio to the floor's requests per second in the same run, and
 the SQL queries the page runs with an empty page cache and with a warm one. With
 `--compare URL` it measures the same pages on a second database (a small catalogue) and
-prints how much longer each page takes on the first.
+prints how much longer each page takes on the first. Last it checks each page against
+its target, and exits with status 1 if one is not met.
 
 `bench/load` runs wrk with many connections for longer on a session page (each request a
 new visitor, so each view is counted) and on the list, and checks that no request failed
@@ -29,12 +30,21 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from report import Report  # bench/report.py, beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 PYTHON = os.environ.get("PYTHON", str(ROOT / ".venv" / "bin" / "python"))
 GUNICORN = str(Path(PYTHON).parent / "gunicorn")
 HOST = "127.0.0.1"
 GUNICORN_LOG = Path(tempfile.gettempdir()) / "igf-bench-gunicorn.log"
+
+# The targets, as shares of the floor's requests per second on 100,000 sessions, and the
+# most a page may slow down from 1,000 sessions to 100,000.
+CACHED_PAGE_TARGET = 0.7
+SESSION_PAGE_TARGET = 0.4
+SEARCH_TARGET = 0.2
+GROWTH_LIMIT = 1.5
 
 
 @dataclass
@@ -45,6 +55,8 @@ class Page:
     script_args: tuple[str, ...] = ()
     # Where its queries are counted, when wrk's requests vary the address (searches).
     sample_path: str = ""
+    # Its target: at least this share of the floor's requests per second.
+    target: float | None = None
 
     @property
     def counted_path(self) -> str:
@@ -207,24 +219,30 @@ def choose_pages(session_token: str) -> list[Page]:
     ) or Speaker.objects.values_list("slug", flat=True).first()
     venue = published.order_by("-date").values_list("venue__slug", flat=True).first()
     return [
-        Page("home", "/"),
-        Page("list", "/sessions/"),
-        Page("list, year + type", f"/sessions/?year={year}&type={session_type}"),
-        Page("year", f"/years/{year}/"),
-        Page("venue", f"/venues/{venue}/"),
+        Page("home", "/", target=CACHED_PAGE_TARGET),
+        Page("list", "/sessions/", target=CACHED_PAGE_TARGET),
+        Page(
+            "list, year + type",
+            f"/sessions/?year={year}&type={session_type}",
+            target=CACHED_PAGE_TARGET,
+        ),
+        Page("year", f"/years/{year}/", target=CACHED_PAGE_TARGET),
+        Page("venue", f"/venues/{venue}/", target=CACHED_PAGE_TARGET),
         Page(
             "search (each a new one)",
             "/sessions/",
             "searches.lua",
             (str(time.time_ns()),),
             sample_path="/sessions/?q=youth+privacy",
+            target=SEARCH_TARGET,
         ),
-        Page("search, asked again", "/sessions/?q=digital+inclusion"),
+        Page("search, asked again", "/sessions/?q=digital+inclusion", target=SEARCH_TARGET),
         Page(
             "session (counting views)",
             session.get_absolute_url(),
             "visitors.lua",
             (session_token,),
+            target=SESSION_PAGE_TARGET,
         ),
         Page("speaker", f"/speakers/{speaker}/"),
         Page("API list", "/api/sessions/"),
@@ -410,10 +428,51 @@ def growth_table(large: list[Result], small: list[Result], sizes: tuple[int, int
         "|---|---:|---:|---:|",
     ]
     for big, little in zip(large, small, strict=True):
-        big_share, little_share = big.share_of_floor, little.share_of_floor
-        ratio = f"{little_share / big_share:.2f}" if big_share else "(none answered in time)"
-        lines.append(f"| {big.page.name} | {big_share:.2f} | {little_share:.2f} | {ratio} |")
+        lines.append(
+            f"| {big.page.name} | {big.share_of_floor:.2f} | {little.share_of_floor:.2f} | "
+            f"{_growth_text(slowdown(big, little))} |"
+        )
     return "\n".join(lines)
+
+
+def slowdown(big: Result, little: Result) -> float | None:
+    """A page's time per request on the large catalogue over the small one (None if no
+    request of it was answered on the large one)."""
+    if not big.share_of_floor:
+        return None
+    return little.share_of_floor / big.share_of_floor
+
+
+def _growth_text(growth: float | None) -> str:
+    return "(none answered in time)" if growth is None else f"{growth:.2f}"
+
+
+def targets(
+    large: list[Result], small: list[Result] | None = None, sizes: tuple[int, int] = (0, 0)
+) -> Report:
+    """Each page's share of the floor against its target and, with a small catalogue
+    measured too, how much each page slows down from the small one to the large one."""
+    report = Report()
+    for result in large:
+        if result.page.target is not None:
+            report.check(
+                f"{result.page.name}: × floor",
+                f"{result.share_of_floor:.2f}",
+                f">= {result.page.target}",
+                result.share_of_floor >= result.page.target,
+            )
+    large_size, small_size = (f"{size:,}" for size in sizes)
+    for big, little in zip(large, small or [], strict=False):
+        growth = slowdown(big, little)
+        report.check(
+            f"{big.page.name}: time at {large_size} ÷ at {small_size}",
+            _growth_text(growth),
+            f"<= {GROWTH_LIMIT}",
+            growth is not None and growth <= GROWTH_LIMIT,
+        )
+    errors = sum(result.errors for result in [*large, *(small or [])])
+    report.check("failed requests, every page", str(errors), "0", errors == 0)
+    return report
 
 
 def run(args) -> None:
@@ -436,6 +495,13 @@ def run(args) -> None:
         print(table(small_results, small_floor))
         print(f"\nHow time per request grows from {small_size:,} to {size:,} sessions:\n")
         print(growth_table(results, small_results, (size, small_size)))
+        report = targets(results, small_results, (size, small_size))
+    else:
+        report = targets(results)
+    print(f"\nAgainst the targets, on {size:,} sessions:\n")
+    report.print()
+    if not report.passed:
+        raise SystemExit(1)
 
 
 def _database_settings(url: str) -> dict:

@@ -1,4 +1,4 @@
-"""The table of checks the fault and import scripts print: what was measured, what was
+"""The table of checks the benchmark scripts print: what was measured, what was
 expected, and whether it held."""
 
 
