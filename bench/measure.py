@@ -451,7 +451,8 @@ def targets(
     large: list[Result], small: list[Result] | None = None, sizes: tuple[int, int] = (0, 0)
 ) -> Report:
     """Each page's share of the floor against its target and, with a small catalogue
-    measured too, how much each page slows down from the small one to the large one."""
+    measured too (`sizes`: the large one's, the small one's), how much each page slows
+    down from the small one to the large one."""
     report = Report()
     for result in large:
         if result.page.target is not None:
@@ -461,15 +462,16 @@ def targets(
                 f">= {result.page.target}",
                 result.share_of_floor >= result.page.target,
             )
-    large_size, small_size = (f"{size:,}" for size in sizes)
-    for big, little in zip(large, small or [], strict=False):
-        growth = slowdown(big, little)
-        report.check(
-            f"{big.page.name}: time at {large_size} ÷ at {small_size}",
-            _growth_text(growth),
-            f"<= {GROWTH_LIMIT}",
-            growth is not None and growth <= GROWTH_LIMIT,
-        )
+    if small:
+        large_size, small_size = (f"{size:,}" for size in sizes)
+        for big, little in zip(large, small, strict=True):
+            growth = slowdown(big, little)
+            report.check(
+                f"{big.page.name}: time at {large_size} ÷ at {small_size}",
+                _growth_text(growth),
+                f"<= {GROWTH_LIMIT}",
+                growth is not None and growth <= GROWTH_LIMIT,
+            )
     errors = sum(result.errors for result in [*large, *(small or [])])
     report.check("failed requests, every page", str(errors), "0", errors == 0)
     return report
