@@ -154,14 +154,17 @@ _tracked_keys: weakref.WeakKeyDictionary[BaseCache, dict[str, TrackedKey]] = (
 )
 
 
+_tracked_keys_lock = threading.Lock()
+
+
 def tracked_key(cache: BaseCache, key: str) -> TrackedKey | None:
     """The tracked `key` of `cache`, None unless `cache` is django-redis's."""
-    by_key = _tracked_keys.get(cache)
-    if by_key is None:
-        by_key = _tracked_keys[cache] = {}
-    if key not in by_key:
-        by_key[key] = _new_tracked_key(cache, key)
-    return by_key[key]
+    # Under a lock: two threads must not each make one, and leave a listener unused.
+    with _tracked_keys_lock:
+        by_key = _tracked_keys.setdefault(cache, {})
+        if key not in by_key:
+            by_key[key] = _new_tracked_key(cache, key)
+        return by_key[key]
 
 
 def _new_tracked_key(cache: BaseCache, key: str) -> TrackedKey | None:
