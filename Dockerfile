@@ -13,12 +13,12 @@ COPY strategies ./strategies
 RUN pip install .
 COPY . .
 
-# collectstatic needs settings but no database or real secret.
-RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
+# collectstatic needs settings but no database or secret key.
+RUN python manage.py collectstatic --noinput
 # The Spanish and French interface, compiled from locale/*.po; gettext is needed for
 # that alone, so it leaves the image again.
 RUN apt-get update && apt-get install -y --no-install-recommends gettext \
-    && DJANGO_SECRET_KEY=compilemessages-only python manage.py compilemessages --ignore=node_modules \
+    && python manage.py compilemessages --ignore=node_modules \
     && apt-get purge -y --auto-remove gettext && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --system --home /app catalogue

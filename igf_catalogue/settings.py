@@ -10,7 +10,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -28,11 +27,12 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DJANGO_DEBUG")
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("Set DJANGO_SECRET_KEY (or DJANGO_DEBUG=1 for local work).")
-    SECRET_KEY = "insecure-development-key-never-use-in-production"
+# Without DJANGO_SECRET_KEY this key stands in, so that management commands
+# (makemigrations, collectstatic, compilemessages) run anywhere. The site refuses to
+# serve with it unless DEBUG is on (igf_catalogue/wsgi.py), and `check --deploy` flags
+# it (security.W009, for its prefix).
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-key-never-use-it-in-production"
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "") or DEVELOPMENT_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")

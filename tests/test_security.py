@@ -48,6 +48,26 @@ def test_deploy_checks_would_complain_about_an_insecure_setup():
     assert "SESSION_COOKIE_SECURE" in result.stderr
 
 
+def test_without_a_secret_key_commands_run_but_the_site_is_not_served(tmp_path):
+    """A newcomer's `makemigrations --check` needs no key; gunicorn refuses to serve
+    with the public development key, and the deploy checks name it."""
+    no_key = {"DJANGO_SECRET_KEY": "", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    migrations = run_in_production("manage.py", "makemigrations", "--check", "--dry-run", **no_key)
+    assert migrations.returncode == 0, migrations.stdout + migrations.stderr
+    assert "No changes detected" in migrations.stdout
+
+    served = run_in_production("-c", "import igf_catalogue.wsgi", **no_key)
+    assert served.returncode != 0
+    assert "Set DJANGO_SECRET_KEY (or DJANGO_DEBUG=1 for local work)." in served.stderr
+    served_for_development = run_in_production(
+        "-c", "import igf_catalogue.wsgi", DJANGO_DEBUG="1", **no_key
+    )
+    assert served_for_development.returncode == 0, served_for_development.stderr
+
+    deploy = run_in_production("manage.py", "check", "--deploy", **no_key)
+    assert "security.W009" in deploy.stderr
+
+
 # Headers
 
 
