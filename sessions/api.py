@@ -9,6 +9,7 @@ Every endpoint runs a fixed number of queries, whatever the size of the catalogu
 """
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.http import urlencode
 from drf_spectacular.types import OpenApiTypes
@@ -19,8 +20,8 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import serializers, viewsets
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
-from rest_framework.response import Response
 
 from igf_catalogue.api import BySlug, WebAddressField, site_url
 from strategies.models import Enabler, Objective, Strategy
@@ -336,16 +337,23 @@ class SessionViewSet(BySlug, viewsets.ReadOnlyModelViewSet):
             return queryset
         return super().filter_queryset(queryset)
 
-    def list(self, request: Request, *args, **kwargs) -> Response:
-        """For anonymous clients, each list is worked out once per catalogue version and
-        address, as the pages are (its view counts may be as old as a cached page's)."""
-        if not page_cache.is_cacheable_request(request):
+    def list(self, request: Request, *args, **kwargs) -> HttpResponse:
+        """For anonymous clients, each list is rendered once per catalogue version,
+        address and media type, as the pages are (its view counts may be as old as a
+        cached page's): serialising and rendering it took most of such a request's time."""
+        renderer = request.accepted_renderer
+        if not page_cache.is_cacheable_request(request) or not isinstance(renderer, JSONRenderer):
             return super().list(request, *args, **kwargs)
+        # The media type as accepted, which may ask for an indent.
+        media_type = request.accepted_media_type
+
+        def rendered_list() -> bytes:
+            data = super(SessionViewSet, self).list(request, *args, **kwargs).data
+            return renderer.render(data, media_type, self.get_renderer_context())
+
         with page_cache.reading_one_version():
-            data = page_cache.cached_for_address(
-                request, lambda: super(SessionViewSet, self).list(request, *args, **kwargs).data
-            )
-        return Response(data)
+            body = page_cache.cached_for_address(request, rendered_list, variant=media_type)
+        return HttpResponse(body, content_type=renderer.media_type)
 
 
 @extend_schema_view(

@@ -204,10 +204,12 @@ def cached_for_version(name: str, compute: Callable[[], T]) -> T:
     return kept.value
 
 
-def cached_for_address(request: HttpRequest, compute: Callable[[], T]) -> T:
+def cached_for_address(request: HttpRequest, compute: Callable[[], T], *, variant: str = "") -> T:
     """`compute()` for this request's address, worked out once per catalogue version
-    (keyed by host, address and language, as a page is)."""
-    where = f"{request.get_host()}\n{request.get_full_path()}\n{translation.get_language()}"
+    (keyed by host, address and language, as a page is, and by `variant`)."""
+    where = (
+        f"{request.get_host()}\n{request.get_full_path()}\n{translation.get_language()}\n{variant}"
+    )
     return cached_for_version(
         f"address:{md5(where.encode(), usedforsecurity=False).hexdigest()}", compute
     )

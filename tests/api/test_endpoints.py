@@ -303,6 +303,17 @@ def test_the_session_list_asked_again_costs_one_query(
     assert again.json() == first.json()
 
 
+def test_the_session_list_is_kept_for_each_media_type_asked_for(client, make_full_catalogue):
+    make_full_catalogue(2)
+    compact = client.get("/api/sessions/")
+    indented = client.get("/api/sessions/", headers={"accept": "application/json; indent=4"})
+    assert compact["Content-Type"] == indented["Content-Type"] == "application/json"
+    assert indented.json() == compact.json()
+    assert b"\n" not in compact.content
+    assert b'\n    "count": 2' in indented.content
+    assert client.get("/api/sessions/").content == compact.content
+
+
 def test_an_edit_shows_at_once_in_the_session_list(client, make_full_catalogue):
     session = make_full_catalogue(1)[-1]
     client.get("/api/sessions/")
