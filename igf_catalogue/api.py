@@ -153,8 +153,9 @@ class ApiConditionalGetMiddleware:
     """ETag and Last-Modified on every successful GET or HEAD under /api/, and 304 Not
     Modified for a conditional request that already holds that body.
 
-    The ETag is a hash of the body, so it is right whatever changed; the API still
-    builds each answer, and saves the bandwidth of sending it again.
+    The ETag is a hash of the body, so it is right whatever changed: a 304 saves the
+    bandwidth of sending the answer again, not the work of making it (the session list
+    keeps its rendering per catalogue version; every other answer is built anew).
     """
 
     def __init__(self, get_response):
