@@ -74,7 +74,7 @@ class Speaker:
 
 def speaker_pool(rng: random.Random, count: int) -> list[Speaker]:
     """`count` speakers with different names, so that a CSV file (names only) is unambiguous."""
-    from sessions.synthetic import FIRST_NAMES, LAST_NAMES, ORGANISATIONS
+    from sessions.demo.synthetic import FIRST_NAMES, LAST_NAMES, ORGANISATIONS
 
     initials = "ABCDEFGHIJKLMNOPRSTVW"
     names = [f"{first} {initial}. {last}" for first in FIRST_NAMES for initial in initials
@@ -97,7 +97,7 @@ def session_records(sessions: int, *, seed: int, prefix: str):
     sessions, 1 to 4 tags, and for three sessions in ten 1 to 3 related keys anywhere
     in the file, so about half of them point forward.
     """
-    from sessions.synthetic import (
+    from sessions.demo.synthetic import (
         NATIONAL_MEETINGS,
         SESSION_TYPES,
         TAGS,

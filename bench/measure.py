@@ -258,7 +258,7 @@ def count_queries(paths: list[str]) -> dict[str, str]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from sessions.page_cache import bump_catalogue_version
+    from sessions.caching.page_cache import bump_catalogue_version
 
     bump_catalogue_version()
     client = Client(HTTP_HOST=HOST)

@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from sessions import api as session_api
+from sessions.open_data import api as session_api
 from strategies import api as strategy_api
 
 from .api_docs import ApiDocsView

@@ -256,7 +256,7 @@ AXES_LOCKOUT_CALLABLE = "igf_catalogue.errors.login_locked_out"
 # No version banner at every start (failures and lockouts are still logged).
 AXES_VERBOSE = False
 # The same client address the view counter uses (CATALOGUE_CLIENT_IP_HEADER).
-AXES_CLIENT_IP_CALLABLE = "sessions.views_counter.client_address"
+AXES_CLIENT_IP_CALLABLE = "sessions.counting.counter.client_address"
 
 # Catalogue behaviour.
 CATALOGUE_RELATED_SESSIONS = int(os.environ.get("CATALOGUE_RELATED_SESSIONS", "3"))
@@ -342,4 +342,4 @@ LOGGING = {
 CATALOGUE_PAGE_CACHE_SECONDS = int(os.environ.get("CATALOGUE_PAGE_CACHE_SECONDS", "300"))
 # Paginates the public lists and the API: this one counts each list once per catalogue
 # version (counting means reading every matching session).
-CATALOGUE_PAGINATOR = "sessions.page_cache.VersionedCountPaginator"
+CATALOGUE_PAGINATOR = "sessions.caching.page_cache.VersionedCountPaginator"

@@ -5,8 +5,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
 from django.views.i18n import set_language
 
-from sessions import views as session_views
-from sessions.sitemaps import SITEMAPS
+from sessions.browsing import views as session_views
+from sessions.open_data.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", session_views.home, name="home"),

@@ -20,7 +20,8 @@ class SessionsConfig(AppConfig):
     verbose_name = _("Sessions")
 
     def ready(self):
-        from . import page_cache, search
+        from sessions import search
+        from sessions.caching import page_cache
 
         post_migrate.connect(create_visitor_cache_table, sender=self)
         search.connect_signals()

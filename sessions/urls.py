@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import export_views, feeds, views
+from sessions.browsing import views
+from sessions.open_data import downloads, feeds
 
 app_name = "sessions"
 
@@ -10,20 +11,20 @@ urlpatterns = [
     path("sessions/feed.rss", feeds.rss_feed, name="feed-rss"),
     path(
         "sessions/export.csv",
-        export_views.session_export,
+        downloads.session_export,
         {"file_format": "csv"},
         name="export-csv",
     ),
     path(
         "sessions/export.json",
-        export_views.session_export,
+        downloads.session_export,
         {"file_format": "json"},
         name="export-json",
     ),
-    path("sessions/calendar.ics", export_views.sessions_calendar, name="calendar"),
+    path("sessions/calendar.ics", downloads.sessions_calendar, name="calendar"),
     path(
         "sessions/<slug:slug>/calendar.ics",
-        export_views.session_calendar,
+        downloads.session_calendar,
         name="session-calendar",
     ),
     path("sessions/<slug:slug>/", views.session_detail, name="detail"),
@@ -38,13 +39,13 @@ urlpatterns = [
     path("tags/<slug:slug>/", views.tag_detail, name="tag"),
     path(
         "years/<int:year>/schedule.json",
-        export_views.year_schedule,
+        downloads.year_schedule,
         {"file_format": "json"},
         name="year-schedule-json",
     ),
     path(
         "years/<int:year>/schedule.xml",
-        export_views.year_schedule,
+        downloads.year_schedule,
         {"file_format": "xml"},
         name="year-schedule-xml",
     ),

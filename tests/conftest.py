@@ -70,7 +70,7 @@ def _clear_caches():
 
     The database cache needs no clearing: it rolls back with each test's transaction.
     """
-    from sessions.page_cache import forget_recently_kept
+    from sessions.caching.page_cache import forget_recently_kept
 
     for cache in caches.all():
         if not cache.__class__.__name__.startswith("DatabaseCache"):

@@ -37,7 +37,7 @@ from tests.factories import (
     VenueFactory,
 )
 from tests.page_parsing import visible_text
-from tests.test_admin import session_form
+from tests.sessions.admin.test_admin import session_form
 
 pytestmark = pytest.mark.django_db
 

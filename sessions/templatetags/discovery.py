@@ -13,10 +13,15 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
-from ..feeds import SessionSelection
-from ..filters import SessionFilter
-from ..models import Session
-from ..structured_data import header_line_text, json_ld_script, plain_text, session_event
+from sessions.browsing.filters import SessionFilter
+from sessions.models import Session
+from sessions.open_data.feeds import SessionSelection
+from sessions.open_data.structured_data import (
+    header_line_text,
+    json_ld_script,
+    plain_text,
+    session_event,
+)
 
 register = template.Library()
 

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, strategies
 from hypothesis import settings as hypothesis_settings
 from openapi_spec_validator import validate
 
-from sessions.filters import SessionFilter
+from sessions.browsing.filters import SessionFilter
 from sessions.models import Participant
 from sessions.search import refresh_search_vectors
 from tests.factories import ParticipantFactory, SessionFactory, TagFactory, TranscriptFactory

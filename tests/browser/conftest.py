@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import caches
 
-from sessions.demo_data import load_demo_data
+from sessions.demo.loading import load_demo_data
 from tests.conftest import IN_CI
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from sessions.exporters import EXPORTERS
 from sessions.models import Session
+from sessions.open_data.exporters import EXPORTERS
 
 
 class Command(BaseCommand):

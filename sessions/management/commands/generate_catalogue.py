@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from sessions.synthetic import BATCH_SIZE, generate_catalogue
+from sessions.demo.synthetic import BATCH_SIZE, generate_catalogue
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from sessions.demo_data import DemoDataError, load_demo_data
+from sessions.demo.loading import DemoDataError, load_demo_data
 from sessions.importing import ImportFileError
 
 

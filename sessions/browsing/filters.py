@@ -1,0 +1,381 @@
+"""Filtering and sorting the session list:
+/sessions/?year=&venue=&type=&topic=&strategy=&speaker=&stakeholder=&tag=&q=&sort=
+
+Every filter lives in the query string, so any view of the list can be bookmarked
+and shared. A value that is not valid (an unknown slug, a year without sessions, a
+sort order that does not exist) is ignored and reported on the page; the valid
+filters still apply, and nothing a visitor types can raise a server error.
+"""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import slug_re
+from django.db.models import QuerySet
+from django.http import QueryDict
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from sessions.browsing.selectors import years_with_sessions
+from sessions.models import Session, SessionType, Speaker, Tag, Topic, Venue
+from sessions.search import search_sessions
+from strategies.models import Strategy
+
+FILTER_PARAMETERS = (
+    "year", "venue", "type", "topic", "strategy", "speaker", "stakeholder", "tag", "q",
+)  # fmt: skip
+# How each filter in use is named on its chip.
+CHIP_LABELS = {
+    "year": _("Year"),
+    "venue": _("Venue"),
+    "type": _("Type"),
+    "topic": _("Topic"),
+    "strategy": _("Strategy"),
+    "speaker": _("Speaker"),
+    "stakeholder": _("Stakeholder"),
+    "tag": _("Tag"),
+    "q": _("Search"),
+}
+SORT_ORDERS = {
+    # Each ends on the primary key, so a page never shifts between two requests.
+    "-date": ("-date", "-pk"),
+    "date": ("date", "pk"),
+    "-views": ("-views", "-date", "-pk"),
+    "title": ("title", "pk"),
+}
+SORT_CHOICES = [
+    ("-date", _("Newest first")),
+    ("date", _("Oldest first")),
+    ("-views", _("Most viewed")),
+    ("title", _("Title, A to Z")),
+]
+DEFAULT_SORT = "-date"
+# Offered, and the default, when the list is searched: best match first; among equally
+# good matches the most viewed, then the newest.
+RELEVANCE = "relevance"
+RELEVANCE_CHOICE = (RELEVANCE, _("Relevance"))
+RELEVANCE_ORDER = ("-search_rank", "-views", "-date", "-pk")
+MAX_SEARCH_LENGTH = 200
+LONGEST_SLUG = 320  # Session.slug; the other models' slugs are shorter
+
+
+class OptionsSelect(forms.Select):
+    """A select that writes its options out itself. Django renders each <option> through
+    a template of its own, which for the few hundred options of the filter form took
+    most of the time of rendering a search's page; the markup is the same."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option["value"], _attributes(option["attrs"]), option["label"])
+                for _group, group_options, _index in widget["optgroups"]
+                for option in group_options
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', widget["name"], _attributes(widget["attrs"]), options
+        )
+
+
+def _attributes(attrs: dict) -> SafeString:
+    """HTML attributes in their given order, as Django's widget templates write them:
+    True as a bare name, False left out."""
+    return mark_safe(
+        "".join(
+            format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+            for name, value in attrs.items()
+            if value is not False
+        )
+    )
+
+
+class SlugChoiceField(django_filters.fields.ModelChoiceField):
+    """A choice of object by slug that turns away anything not shaped like a slug before
+    it reaches the database (PostgreSQL refuses a NUL byte in a query, for one)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            value = str(value)
+            if len(value) > LONGEST_SLUG or not slug_re.fullmatch(value):
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class SlugFilter(django_filters.ModelChoiceFilter):
+    field_class = SlugChoiceField
+
+    def __init__(self, *args, any_label: str, unknown: str, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault("widget", OptionsSelect)
+        kwargs.setdefault("empty_label", any_label)
+        kwargs.setdefault("error_messages", {"invalid_choice": unknown})
+        super().__init__(*args, **kwargs)
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    """A filter in use, shown as a chip that links to the list without it."""
+
+    name: str
+    label: str
+    value: str
+    remove_query: str
+
+
+@dataclass(frozen=True)
+class IgnoredParameter:
+    """A filter value that was not valid, named on the page and left out of the results."""
+
+    name: str
+    value: str
+    reason: str
+    remove_query: str
+
+
+def query_without(query: QueryDict, *names: str) -> str:
+    """`query` as "?..." without `names` and back on the first page; "" when nothing is left."""
+    remaining = query.copy()
+    for name in (*names, "page"):
+        remaining.pop(name, None)
+    return f"?{remaining.urlencode()}" if remaining else ""
+
+
+def without_empty_filters(query: QueryDict) -> str | None:
+    """`query` as "?..." without its empty filter values, or None when it has none.
+
+    A submitted GET form sends every field; dropping the empty ones keeps the URL
+    short and names only the filters in use.
+    """
+    tidy = query.copy()
+    changed = False
+    for name in (*FILTER_PARAMETERS, "sort", "page"):
+        values = query.getlist(name)
+        kept = [value for value in values if value.strip()]
+        if len(kept) != len(values):
+            changed = True
+            if kept:
+                tidy.setlist(name, kept)
+            else:
+                del tidy[name]
+    if not changed:
+        return None
+    return f"?{tidy.urlencode()}" if tidy else ""
+
+
+class SessionFilter(django_filters.FilterSet):
+    year = django_filters.ChoiceFilter(
+        label=_("Year"),
+        field_name="date",
+        lookup_expr="year",
+        widget=OptionsSelect,
+        empty_label=_("Any year"),
+        error_messages={"invalid_choice": _("There are no sessions in that year.")},
+    )
+    venue = SlugFilter(
+        label=_("Venue"),
+        any_label=_("Any venue"),
+        unknown=_("There is no such venue."),
+        queryset=Venue.objects.order_by("city"),
+    )
+    type = SlugFilter(
+        label=_("Session type"),
+        any_label=_("Any session type"),
+        unknown=_("There is no such session type."),
+        queryset=SessionType.objects.all(),
+    )
+    topic = SlugFilter(
+        label=_("Topic"),
+        any_label=_("Any topic"),
+        unknown=_("There is no such topic."),
+        queryset=Topic.objects.all(),
+    )
+    strategy = SlugFilter(
+        label=_("Strategy"),
+        any_label=_("Any strategy"),
+        unknown=_("There is no such strategy."),
+        queryset=Strategy.objects.all(),
+        method="presenting",
+    )
+    # Reached from a speaker's page and shown as a chip: a list of every speaker ever
+    # would be too long to choose from, so the form only carries it along.
+    speaker = SlugFilter(
+        label=_("Speaker"),
+        any_label=_("Any speaker"),
+        unknown=_("There is no such speaker."),
+        queryset=Speaker.objects.all(),
+        method="featuring",
+        widget=forms.HiddenInput,
+    )
+    stakeholder = django_filters.ChoiceFilter(
+        label=_("Stakeholder group"),
+        choices=Speaker.StakeholderGroup.choices,
+        empty_label=_("Any stakeholder group"),
+        method="with_stakeholder",
+        widget=OptionsSelect,
+        error_messages={"invalid_choice": _("That is not a stakeholder group.")},
+    )
+    tag = SlugFilter(
+        label=_("Tag"),
+        any_label=_("Any tag"),
+        unknown=_("There is no such tag."),
+        queryset=Tag.objects.all(),
+        method="tagged",
+    )
+    q = django_filters.CharFilter(
+        label=_("Search titles, descriptions, speakers, tags and transcripts"),
+        method="search",
+        max_length=MAX_SEARCH_LENGTH,
+        widget=forms.SearchInput,
+        error_messages={"max_length": _("A search is at most %(limit_value)d characters long.")},
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"),
+        choices=SORT_CHOICES,
+        empty_label=None,
+        # Applied in filter_queryset, so the default order holds when `sort` is
+        # absent or not valid.
+        method="keep_order",
+        widget=OptionsSelect,
+        error_messages={"invalid_choice": _("That is not a sort order, so the newest come first.")},
+    )
+
+    class Meta:
+        model = Session
+        fields = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        # Read once: the field checks a value against its choices and then renders them.
+        years = [str(year) for year in reversed(years_with_sessions())]
+        self.filters["year"].extra["choices"] = [(year, year) for year in years]
+        if self.is_searching:
+            self.filters["sort"].extra["choices"] = self.sort_choices
+        # A filter builds its form field once and keeps it, and `self.filters` are copies
+        # of the class's: had anything built the class's field (the API schema reads it),
+        # the copy would keep the old choices. Build these two afresh from `extra`.
+        for name in ("year", "sort"):
+            vars(self.filters[name]).pop("_field", None)
+
+    @property
+    def is_searching(self) -> bool:
+        """Whether the query asks for a search (valid or not)."""
+        return bool(self.data.get("q", "").strip())
+
+    @property
+    def search_text(self) -> str:
+        """The search that applies, "" when none does."""
+        return (self.valid_values.get("q") or "").strip()
+
+    @property
+    def sort_choices(self) -> list[tuple[str, str]]:
+        """For the template's sort links: with "Relevance" first when searching."""
+        return [RELEVANCE_CHOICE, *SORT_CHOICES] if self.is_searching else SORT_CHOICES
+
+    @property
+    def default_sort(self) -> str:
+        return RELEVANCE if self.is_searching else DEFAULT_SORT
+
+    def presenting(self, queryset: QuerySet[Session], name: str, value: Strategy):
+        return queryset.presenting(value)
+
+    def featuring(self, queryset: QuerySet[Session], name: str, value: Speaker):
+        return queryset.featuring(value)
+
+    def with_stakeholder(self, queryset: QuerySet[Session], name: str, value: str):
+        return queryset.with_stakeholder(value)
+
+    def tagged(self, queryset: QuerySet[Session], name: str, value: Tag):
+        return queryset.tagged(value)
+
+    def search(self, queryset: QuerySet[Session], name: str, value: str):
+        return search_sessions(queryset, value) if value.strip() else queryset
+
+    def keep_order(self, queryset: QuerySet[Session], name: str, value: str):
+        return queryset
+
+    def filter_queryset(self, queryset: QuerySet[Session]) -> QuerySet[Session]:
+        queryset = super().filter_queryset(queryset)
+        if self.sort_order != RELEVANCE:
+            return queryset.order_by(*SORT_ORDERS[self.sort_order])
+        # Without a rank (SQLite, or a search that did not apply) relevance is by date.
+        if "search_rank" in queryset.query.annotations:
+            return queryset.order_by(*RELEVANCE_ORDER)
+        return queryset.order_by(*SORT_ORDERS[DEFAULT_SORT])
+
+    @property
+    def valid_values(self) -> dict:
+        """The values that passed validation; the others are in `form.errors`."""
+        self.form.is_valid()  # fills cleaned_data with the valid fields, even if others fail
+        return self.form.cleaned_data
+
+    @property
+    def sort_order(self) -> str:
+        value = self.valid_values.get("sort")
+        if value in SORT_ORDERS or value == RELEVANCE and self.is_searching:
+            return value
+        return self.default_sort
+
+    @cached_property
+    def active_filters(self) -> list[ActiveFilter]:
+        """The valid filters in use, in the order of the form."""
+        active = []
+        for name in FILTER_PARAMETERS:
+            value = self.valid_values.get(name)
+            if value in (None, ""):
+                continue
+            active.append(
+                ActiveFilter(
+                    name=name,
+                    label=CHIP_LABELS[name],
+                    value=_chip_value(name, value),
+                    remove_query=self.query_without(name),
+                )
+            )
+        return active
+
+    def query_without(self, *names: str) -> str:
+        """The query without `names`; without the search, its relevance order goes too."""
+        if "q" in names and self.data.get("sort") == RELEVANCE:
+            names = (*names, "sort")
+        return query_without(self.data, *names)
+
+    @cached_property
+    def filters_besides_search(self) -> list[ActiveFilter]:
+        return [active for active in self.active_filters if active.name != "q"]
+
+    @cached_property
+    def search_everywhere_query(self) -> str:
+        """The search alone, without the other filters ("" when not searching)."""
+        if not self.search_text:
+            return ""
+        return f"?{urlencode({'q': self.search_text})}"
+
+    @cached_property
+    def ignored_parameters(self) -> list[IgnoredParameter]:
+        """The parameters whose value was not valid, each with why."""
+        return [
+            IgnoredParameter(
+                name=name,
+                value=self.data.get(name, ""),
+                reason=str(errors[0]),
+                remove_query=query_without(self.data, name),
+            )
+            for name, errors in self.form.errors.items()
+        ]
+
+
+def _chip_value(name: str, value: object) -> str:
+    """How a filter's value reads on its chip: a search in quotes, a group by its label."""
+    if name == "q":
+        return f"“{value}”"
+    if name == "stakeholder":
+        return str(Speaker.StakeholderGroup(value).label)
+    return str(value)

@@ -1,0 +1,292 @@
+"""What the public pages read: each function costs a fixed number of queries.
+
+Views stay thin and call these; the queries live here, beside the models they read.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import ExtractYear, TruncMonth
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from sessions.browsing.people import group_by_role, participants_prefetch
+from sessions.caching import page_cache
+from sessions.counting.counter import today
+from sessions.models import DailyViews, Session, SessionType, Tag, Topic, Transcript, Venue
+from strategies.models import Enabler, Objective, Strategy
+
+# The first annual IGF; with next year, the bounds of a year page worth showing.
+FIRST_MEETING_YEAR = 2006
+# The home page's "popular" list: views of the last 7 days, today included.
+POPULAR_DAYS = 7
+PUBLISHED = Q(sessions__status=Session.Status.PUBLISHED)
+
+
+def session_for_page(*, slug: str, user: AbstractBaseUser | AnonymousUser) -> Session:
+    """The session at `slug` as its page shows it, or Http404; six queries.
+
+    Its participants come grouped by role as `participant_groups`, each participant
+    with its speaker's `speaker_session_count`; its tags as `tags_by_name`; whether it
+    has a transcript as `has_transcript`. Its strategies, as `presented_strategies`,
+    come with their objectives and enablers in order, each marked `is_tagged` when the
+    session discusses it (and the strategy `has_tagged_parts` when any is). Drafts only
+    for editors.
+    """
+    session = get_object_or_404(
+        Session.objects.visible_to(user)
+        .for_list()
+        .with_tags()
+        .prefetch_related(participants_prefetch())
+        .annotate(has_transcript=Exists(Transcript.objects.filter(session=OuterRef("pk")))),
+        slug=slug,
+    )
+    session.participant_groups = group_by_role(session.ordered_participants)
+    tagged_objective = Session.objectives.through.objects.filter(
+        session=session.pk, objective=OuterRef("pk")
+    )
+    tagged_enabler = Session.enablers.through.objects.filter(
+        session=session.pk, enabler=OuterRef("pk")
+    )
+    strategies = Strategy.objects.prefetch_related(
+        Prefetch("objectives", Objective.objects.annotate(is_tagged=Exists(tagged_objective))),
+        Prefetch("enablers", Enabler.objects.annotate(is_tagged=Exists(tagged_enabler))),
+    )
+    session.presented_strategies = list(strategies.filter(sessions=session.pk))
+    for strategy in session.presented_strategies:
+        parts = [*strategy.objectives.all(), *strategy.enablers.all()]
+        strategy.has_tagged_parts = any(part.is_tagged for part in parts)
+    return session
+
+
+def views_of(session_pk: int) -> int:
+    """The view total of one session as it is now (0 if it is gone); one query."""
+    return next(iter(Session.objects.filter(pk=session_pk).values_list("views", flat=True)), 0)
+
+
+def venues_with_counts() -> QuerySet[Venue]:
+    """Every venue, latest meeting first, with its number of published sessions."""
+    return Venue.objects.annotate(session_count=Count("sessions", filter=PUBLISHED)).order_by(
+        "-start_date", "city", "country"
+    )
+
+
+def sessions_at(venue: Venue) -> QuerySet[Session]:
+    """A venue's published sessions in programme order."""
+    return (
+        Session.objects.published()
+        .filter(venue=venue)
+        .for_list()
+        .with_tags()
+        .order_by("date", "start_time", "title", "pk")
+    )
+
+
+@dataclass
+class YearSummary:
+    year: int
+    session_count: int = 0
+    # Where that year's sessions took place, most sessions first: usually one meeting.
+    venues: list[Venue] = field(default_factory=list)
+
+    @property
+    def venue(self) -> Venue | None:
+        return self.venues[0] if self.venues else None
+
+
+def years_with_counts() -> list[YearSummary]:
+    """Each year with published sessions, latest first, with its count and venues; one query."""
+    rows = (
+        Session.objects.published()
+        .values(
+            "venue",
+            "venue__city",
+            "venue__country",
+            "venue__slug",
+            "venue__meeting_number",
+            "venue__start_date",
+            "venue__end_date",
+            year=ExtractYear("date"),
+        )
+        .annotate(session_count=Count("pk"))
+        .order_by("-year", "-session_count", "venue__city")
+    )
+    summaries: dict[int, YearSummary] = {}
+    for row in rows:
+        summary = summaries.setdefault(row["year"], YearSummary(year=row["year"]))
+        summary.session_count += row["session_count"]
+        summary.venues.append(
+            Venue(
+                pk=row["venue"],
+                city=row["venue__city"],
+                country=row["venue__country"],
+                slug=row["venue__slug"],
+                meeting_number=row["venue__meeting_number"],
+                start_date=row["venue__start_date"],
+                end_date=row["venue__end_date"],
+            )
+        )
+    return list(summaries.values())
+
+
+def years_with_sessions() -> list[int]:
+    """The years that have published sessions, earliest first; one query, or only the
+    catalogue version's when another request of that version has read them (reading
+    them means reading every session)."""
+    return page_cache.cached_for_version(
+        "years", lambda: [day.year for day in Session.objects.published().dates("date", "year")]
+    )
+
+
+def meeting_venues_in(year: int) -> QuerySet[Venue]:
+    """Where the annual meeting of `year` took place, known even before its sessions are."""
+    return Venue.objects.filter(start_date__year=year).order_by("start_date", "city")
+
+
+def venues_of_sessions_in(year: int) -> QuerySet[Venue]:
+    """Where `year`'s published sessions were held, in the order of their first session."""
+    in_year = PUBLISHED & Q(sessions__date__year=year)
+    return (
+        Venue.objects.filter(in_year)
+        .annotate(first_session=Min("sessions__date", filter=in_year))
+        .order_by("first_session", "city", "pk")
+        .distinct()
+    )
+
+
+def is_year_worth_a_page(year: int) -> bool:
+    """A year the catalogue could hold: from the first meeting to next year."""
+    return FIRST_MEETING_YEAR <= year <= timezone.now().year + 1
+
+
+def sessions_in_year(year: int) -> QuerySet[Session]:
+    """A year's published sessions ordered for grouping by day, then topic.
+
+    Raises Http404 for a year no date can have, before any query reaches the database.
+    """
+    if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
+        raise Http404("No such year.")
+    return (
+        Session.objects.published()
+        .filter(date__year=year)
+        .for_list()
+        .with_tags()
+        .order_by("date", "topic__name", "start_time", "title", "pk")
+    )
+
+
+def most_viewed_sessions(*, limit: int = 5) -> QuerySet[Session]:
+    """The published sessions with the most views of all time; on a tie the newest,
+    then the first created."""
+    return Session.objects.published().for_list().order_by("-views", "-date", "pk")[:limit]
+
+
+def popular_sessions_since(day: datetime.date, *, limit: int = 5) -> QuerySet[Session]:
+    """The published sessions viewed most from `day` on, `day` included, by the per-day
+    counts, each with those views as `recent_views`; on a tie the most viewed of all
+    time, then the newest, then the first created.
+
+    Only the per-day rows from `day` on are read (the filter comes before the sum, so
+    both use one join, on the index of days).
+    """
+    return (
+        Session.objects.published()
+        .filter(daily_views__day__gte=day)
+        .annotate(recent_views=Sum("daily_views__views"))
+        .filter(recent_views__gt=0)
+        .for_list()
+        .order_by("-recent_views", "-views", "-date", "pk")[:limit]
+    )
+
+
+def popular_sessions_of_last_days(days: int = POPULAR_DAYS, *, limit: int = 5) -> QuerySet[Session]:
+    """The sessions viewed most in the last `days` days, today included.
+
+    Days are those views are counted under (the site's time zone), so "the last 7
+    days" are today and the 6 days before it.
+    """
+    return popular_sessions_since(today() - datetime.timedelta(days=days - 1), limit=limit)
+
+
+@dataclass(frozen=True)
+class MonthViews:
+    month: datetime.date  # its first day
+    views: int
+
+
+def first_of_month_before(month: datetime.date, count: int) -> datetime.date:
+    """The first day of the month `count` months before `month`'s."""
+    year, index = divmod(month.year * 12 + month.month - 1 - count, 12)
+    return datetime.date(year, index + 1, 1)
+
+
+def monthly_views(session: Session, *, months: int = 12) -> list[MonthViews]:
+    """`session`'s views in each of the last `months` calendar months, this month
+    included, oldest first; a month without views has 0. One query."""
+    this_month = today().replace(day=1)
+    month_starts = [first_of_month_before(this_month, back) for back in range(months - 1, -1, -1)]
+    rows = (
+        DailyViews.objects.filter(session=session.pk, day__gte=month_starts[0])
+        .annotate(month=TruncMonth("day"))
+        .values("month")
+        .annotate(total=Sum("views"))
+        .order_by()
+    )
+    totals = {row["month"]: row["total"] for row in rows}
+    return [MonthViews(month=month, views=totals.get(month, 0)) for month in month_starts]
+
+
+def types_with_counts() -> QuerySet[SessionType]:
+    """Session types that have published sessions, with their count."""
+    return (
+        SessionType.objects.annotate(session_count=Count("sessions", filter=PUBLISHED))
+        .filter(session_count__gt=0)
+        .order_by("name")
+    )
+
+
+def topics_with_counts() -> QuerySet[Topic]:
+    """Topics that have published sessions, with their count."""
+    return (
+        Topic.objects.annotate(session_count=Count("sessions", filter=PUBLISHED))
+        .filter(session_count__gt=0)
+        .order_by("name")
+    )
+
+
+def tags_with_counts() -> QuerySet[Tag]:
+    """Tags that have published sessions, by name, with their count."""
+    return (
+        Tag.objects.annotate(session_count=Count("sessions", filter=PUBLISHED))
+        .filter(session_count__gt=0)
+        .order_by("name")
+    )
+
+
+def sessions_tagged(tag: Tag) -> QuerySet[Session]:
+    """A tag's published sessions, newest first, ready for session tiles."""
+    tagged = Session.tags.through.objects.filter(session=OuterRef("pk"), tag=tag)
+    return (
+        Session.objects.published()
+        .filter(Exists(tagged))
+        .for_list()
+        .with_tags()
+        .order_by("-date", "-pk")
+    )
+
+
+def session_with_transcripts(*, slug: str, user: AbstractBaseUser | AnonymousUser) -> Session:
+    """The session at `slug` with its `transcripts` by language, or Http404 when it has
+    none (or is a draft and `user` no editor); two queries."""
+    session = get_object_or_404(
+        Session.objects.visible_to(user)
+        .for_list()
+        .prefetch_related(Prefetch("transcripts", Transcript.objects.order_by("language"))),
+        slug=slug,
+    )
+    if not session.transcripts.all():
+        raise Http404("This session has no transcript.")
+    return session

@@ -1,0 +1,421 @@
+"""The catalogue's endpoints of the JSON API: sessions, venues, session types, topics,
+speakers and tags (strategies are in strategies/api.py).
+
+Only published sessions appear. The sessions list takes exactly the filters and sort of
+the session list page, through the same FilterSet (`SessionFilter`), so a URL's query
+string gives the same sessions in the same order on /sessions/ and /api/sessions/. A
+filter value that is not valid is answered 400 with the reason the page would show.
+Every endpoint runs a fixed number of queries, whatever the size of the catalogue.
+"""
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.http import urlencode
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import serializers, viewsets
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+
+from igf_catalogue.api import BySlug, WebAddressField, site_url
+from sessions.browsing import people, selectors
+from sessions.browsing.filters import MAX_SEARCH_LENGTH, RELEVANCE, SORT_CHOICES, SessionFilter
+from sessions.caching import page_cache
+from sessions.models import Participant, Session, SessionType, Speaker, Tag, Topic, Venue
+from strategies.models import Enabler, Objective, Strategy
+
+# Serializers: what each object looks like
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": "^[0-2][0-9]:[0-5][0-9]$",
+        "example": "14:30",
+        "description": "Local time at the venue, HH:MM; null when not known.",
+    }
+)
+class TimeOfDayField(serializers.TimeField):
+    """HH:MM, as the import format writes a time."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", read_only=True, allow_null=True, **kwargs)
+
+
+class NamedRefSerializer(serializers.Serializer):
+    """A session type, topic or tag as a session names it."""
+
+    name = serializers.CharField(read_only=True)
+    slug = serializers.CharField(read_only=True, help_text="Its value in the filters.")
+
+
+class VenueRefSerializer(serializers.Serializer):
+    """A venue as a session names it."""
+
+    city = serializers.CharField(read_only=True, help_text='"Online" for online meetings.')
+    country = serializers.CharField(read_only=True, help_text="Empty for online meetings.")
+    slug = serializers.CharField(read_only=True, help_text="Its value in the `venue` filter.")
+
+
+class StrategyRefSerializer(serializers.Serializer):
+    """A strategy as a session names it; /api/strategies/{slug}/ has the rest."""
+
+    name = serializers.CharField(read_only=True)
+    slug = serializers.CharField(read_only=True)
+
+
+class StrategyPartRefSerializer(serializers.Serializer):
+    """An objective or enabler a session discusses, and the strategy it belongs to."""
+
+    strategy = serializers.CharField(
+        read_only=True, source="strategy.slug", help_text="The strategy's slug."
+    )
+    name = serializers.CharField(read_only=True)
+
+
+class ParticipantSerializer(serializers.Serializer):
+    """A speaker's part in a session."""
+
+    name = serializers.CharField(read_only=True, source="speaker.name")
+    slug = serializers.CharField(
+        read_only=True, source="speaker.slug", help_text="The speaker's slug."
+    )
+    organisation = serializers.CharField(
+        read_only=True, source="speaker.organisation", help_text="May be empty."
+    )
+    stakeholder_group = serializers.ChoiceField(
+        choices=Speaker.StakeholderGroup.choices,
+        allow_blank=True,
+        read_only=True,
+        source="speaker.stakeholder_group",
+        help_text="Empty when not known.",
+    )
+    role = serializers.ChoiceField(choices=Participant.Role.choices, read_only=True)
+
+
+class SessionSerializer(serializers.Serializer):
+    """One published session of the catalogue."""
+
+    key = serializers.CharField(
+        read_only=True, help_text="Stable external id, as in the import format."
+    )
+    slug = serializers.CharField(read_only=True, help_text="Identifies the session in the API.")
+    title = serializers.CharField(read_only=True)
+    date = serializers.DateField(read_only=True)
+    start_time = TimeOfDayField()
+    end_time = TimeOfDayField()
+    type = NamedRefSerializer(read_only=True, help_text="The session type (Workshop, ...).")
+    topic = NamedRefSerializer(read_only=True, help_text="The theme it is filed under.")
+    venue = VenueRefSerializer(read_only=True, help_text="Where it took place.")
+    description = serializers.CharField(read_only=True, help_text="Sanitised HTML; may be empty.")
+    url = WebAddressField(
+        help_text="The session's page on the IGF website (http or https), or empty."
+    )
+    views = serializers.IntegerField(read_only=True, help_text="Views of its page on this site.")
+    strategies = StrategyRefSerializer(
+        many=True, read_only=True, help_text="The strategies it presents, by name."
+    )
+    objectives = StrategyPartRefSerializer(
+        many=True, read_only=True, help_text="Objectives of those strategies that it discusses."
+    )
+    enablers = StrategyPartRefSerializer(
+        many=True, read_only=True, help_text="Enablers of those strategies that it discusses."
+    )
+    participants = ParticipantSerializer(
+        many=True,
+        read_only=True,
+        source="ordered_participants",
+        help_text="Organisers, speakers, moderators, then rapporteurs, in programme order.",
+    )
+    tags = NamedRefSerializer(
+        many=True, read_only=True, source="tags_by_name", help_text="Its tags, by name."
+    )
+    related = serializers.SerializerMethodField(
+        help_text="Slugs of the published sessions an editor linked to it, most viewed first."
+    )
+    site_url = serializers.SerializerMethodField(help_text="The session's page on this site.")
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_related(self, session: Session) -> list[str]:
+        return [related.slug for related in session.published_related]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_site_url(self, session: Session) -> str:
+        return site_url(self.context.get("request"), session.get_absolute_url())
+
+
+class VenueSerializer(serializers.Serializer):
+    slug = serializers.CharField(read_only=True, help_text="Its value in the `venue` filter.")
+    name = serializers.CharField(read_only=True, help_text='"City, Country", or "Online".')
+    city = serializers.CharField(read_only=True)
+    country = serializers.CharField(read_only=True, help_text="Empty for online meetings.")
+    country_code = serializers.CharField(
+        read_only=True, help_text="ISO 3166-1 alpha-2; may be empty."
+    )
+    time_zone = serializers.CharField(
+        read_only=True, help_text="IANA time zone, e.g. America/Recife; may be empty."
+    )
+    meeting_number = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="Which annual IGF was held here (1: 2006)."
+    )
+    start_date = serializers.DateField(read_only=True, allow_null=True)
+    end_date = serializers.DateField(read_only=True, allow_null=True)
+    session_count = serializers.IntegerField(read_only=True, help_text="Published sessions.")
+    site_url = serializers.SerializerMethodField(help_text="The venue's page on this site.")
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_site_url(self, venue: Venue) -> str:
+        return site_url(self.context.get("request"), venue.get_absolute_url())
+
+
+class FilterValueSerializer(serializers.Serializer):
+    """A session type or topic: a value of a filter of the session list."""
+
+    name = serializers.CharField(read_only=True)
+    slug = serializers.CharField(read_only=True, help_text="Its value in the filter.")
+    session_count = serializers.IntegerField(read_only=True, help_text="Published sessions.")
+    site_url = serializers.SerializerMethodField(
+        help_text="The session list on this site filtered by it."
+    )
+    # Which filter of /sessions/ the object is a value of; set by the subclass.
+    filter_name = ""
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_site_url(self, item) -> str:
+        query = urlencode({self.filter_name: item.slug})
+        return site_url(self.context.get("request"), f"{reverse('sessions:list')}?{query}")
+
+
+class SessionTypeSerializer(FilterValueSerializer):
+    filter_name = "type"
+
+
+class TopicSerializer(FilterValueSerializer):
+    filter_name = "topic"
+
+
+class TagSerializer(serializers.Serializer):
+    name = serializers.CharField(read_only=True)
+    slug = serializers.CharField(read_only=True, help_text="Its value in the `tag` filter.")
+    session_count = serializers.IntegerField(read_only=True, help_text="Published sessions.")
+    site_url = serializers.SerializerMethodField(help_text="The tag's page on this site.")
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_site_url(self, tag: Tag) -> str:
+        return site_url(self.context.get("request"), tag.get_absolute_url())
+
+
+class SpeakerSerializer(serializers.Serializer):
+    slug = serializers.CharField(read_only=True, help_text="Its value in the `speaker` filter.")
+    name = serializers.CharField(read_only=True)
+    organisation = serializers.CharField(read_only=True, help_text="May be empty.")
+    stakeholder_group = serializers.ChoiceField(
+        choices=Speaker.StakeholderGroup.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Its value in the `stakeholder` filter; empty when not known.",
+    )
+    regional_group = serializers.ChoiceField(
+        choices=Speaker.RegionalGroup.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="United Nations regional group; empty when not known.",
+    )
+    bio_link = WebAddressField(help_text="A biography (http or https), or empty.")
+    session_count = serializers.IntegerField(read_only=True, help_text="Published sessions.")
+    site_url = serializers.SerializerMethodField(help_text="The speaker's page on this site.")
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_site_url(self, speaker: Speaker) -> str:
+        return site_url(self.context.get("request"), speaker.get_absolute_url())
+
+
+# Reads
+
+
+def sessions_for_api() -> QuerySet[Session]:
+    """Published sessions with everything the API shows of them: the session with its
+    type, topic and venue, then one query each for strategies, objectives, enablers,
+    participants, tags and hand-linked related sessions."""
+    return (
+        Session.objects.published()
+        .for_list()
+        .prefetch_related(
+            Prefetch("strategies", Strategy.objects.order_by("name", "pk")),
+            Prefetch("objectives", Objective.objects.select_related("strategy")),
+            Prefetch("enablers", Enabler.objects.select_related("strategy")),
+            Prefetch(
+                "participants",
+                Participant.objects.select_related("speaker").order_by(
+                    people.ROLE_RANK, "order", "pk"
+                ),
+                to_attr="ordered_participants",
+            ),
+            Prefetch("tags", Tag.objects.order_by("name"), to_attr="tags_by_name"),
+            Prefetch(
+                "related",
+                Session.objects.published().only("pk", "slug").order_by("-views", "-date", "pk"),
+                to_attr="published_related",
+            ),
+        )
+    )
+
+
+def with_session_counts(queryset: QuerySet) -> QuerySet:
+    """Session types or topics, by name, each with its number of published sessions."""
+    return queryset.annotate(session_count=Count("sessions", filter=selectors.PUBLISHED)).order_by(
+        "name", "pk"
+    )
+
+
+# Viewsets
+
+SORT_VALUES = [value for value, _label in SORT_CHOICES]
+SLUG_FILTERS = {
+    "venue": "A venue's slug (/api/venues/).",
+    "type": "A session type's slug (/api/session-types/).",
+    "topic": "A topic's slug (/api/topics/).",
+    "strategy": "Sessions presenting the strategy with this slug (/api/strategies/).",
+    "speaker": "Sessions a speaker took part in, by the speaker's slug (/api/speakers/).",
+    "tag": "A tag's slug (/api/tags/).",
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Published sessions, filtered and sorted as on /sessions/",
+        parameters=[
+            OpenApiParameter(
+                "year",
+                OpenApiTypes.INT,
+                description="A year with published sessions, e.g. 2015.",
+            ),
+            *[
+                OpenApiParameter(name, OpenApiTypes.STR, description=description)
+                for name, description in SLUG_FILTERS.items()
+            ],
+            OpenApiParameter(
+                "q",
+                OpenApiTypes.STR,
+                description=(
+                    "Search titles, descriptions, speakers, tags and transcripts "
+                    f"(at most {MAX_SEARCH_LENGTH} characters)."
+                ),
+            ),
+            OpenApiParameter(
+                "sort",
+                OpenApiTypes.STR,
+                enum=[*SORT_VALUES, RELEVANCE],
+                description=(
+                    "-date (newest first, the default), date (oldest first), -views (most "
+                    "viewed), title (A to Z), or with `q` relevance (best match first, the "
+                    "default when searching)."
+                ),
+            ),
+        ],
+    ),
+    retrieve=extend_schema(summary="One published session"),
+)
+class SessionViewSet(BySlug, viewsets.ReadOnlyModelViewSet):
+    """The published sessions of the catalogue."""
+
+    serializer_class = SessionSerializer
+    filterset_class = SessionFilter
+
+    def get_queryset(self) -> QuerySet[Session]:
+        return sessions_for_api()
+
+    def filter_queryset(self, queryset: QuerySet[Session]) -> QuerySet[Session]:
+        # The filters and sort belong to the list; a session is found by its slug alone.
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def list(self, request: Request, *args, **kwargs) -> HttpResponse:
+        """For anonymous clients, each list is rendered once per catalogue version,
+        address and media type, as the pages are (its view counts may be as old as a
+        cached page's): serialising and rendering it took most of such a request's time."""
+        renderer = request.accepted_renderer
+        if not page_cache.is_cacheable_request(request) or not isinstance(renderer, JSONRenderer):
+            return super().list(request, *args, **kwargs)
+        # The media type as accepted, which may ask for an indent.
+        media_type = request.accepted_media_type
+
+        def rendered_list() -> bytes:
+            data = super(SessionViewSet, self).list(request, *args, **kwargs).data
+            return renderer.render(data, media_type, self.get_renderer_context())
+
+        with page_cache.reading_one_version():
+            body = page_cache.cached_for_address(request, rendered_list, variant=media_type)
+        return HttpResponse(body, content_type=renderer.media_type)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Venues, latest meeting first"),
+    retrieve=extend_schema(summary="One venue"),
+)
+class VenueViewSet(BySlug, viewsets.ReadOnlyModelViewSet):
+    """Where the annual meetings took place."""
+
+    serializer_class = VenueSerializer
+
+    def get_queryset(self) -> QuerySet[Venue]:
+        return selectors.venues_with_counts()
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Session types, by name"),
+    retrieve=extend_schema(summary="One session type"),
+)
+class SessionTypeViewSet(BySlug, viewsets.ReadOnlyModelViewSet):
+    """Workshop, Main Session, Open Forum, Best Practice Forum, ..."""
+
+    serializer_class = SessionTypeSerializer
+
+    def get_queryset(self) -> QuerySet[SessionType]:
+        return with_session_counts(SessionType.objects.all())
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Topics, by name"),
+    retrieve=extend_schema(summary="One topic"),
+)
+class TopicViewSet(BySlug, viewsets.ReadOnlyModelViewSet):
+    """The themes sessions are filed under."""
+
+    serializer_class = TopicSerializer
+
+    def get_queryset(self) -> QuerySet[Topic]:
+        return with_session_counts(Topic.objects.all())
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Speakers of published sessions, by name"),
+    retrieve=extend_schema(summary="One speaker"),
+)
+class SpeakerViewSet(BySlug, viewsets.ReadOnlyModelViewSet):
+    """People who organised, spoke at, moderated or reported on published sessions."""
+
+    serializer_class = SpeakerSerializer
+
+    def get_queryset(self) -> QuerySet[Speaker]:
+        return people.speakers_with_counts()
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Tags of published sessions, by name"),
+    retrieve=extend_schema(summary="One tag"),
+)
+class TagViewSet(BySlug, viewsets.ReadOnlyModelViewSet):
+    """Keywords editors attach to sessions."""
+
+    serializer_class = TagSerializer
+
+    def get_queryset(self) -> QuerySet[Tag]:
+        return selectors.tags_with_counts()
