@@ -1,0 +1,54 @@
+"""Where sessions took place."""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from igf_catalogue.slugs import SlugFromMixin
+
+
+class Venue(SlugFromMixin, models.Model):
+    """Where an annual meeting took place: a city and a country, or "Online"."""
+
+    city = models.CharField(_("city"), max_length=100)
+    country = models.CharField(_("country"), max_length=100, blank=True)
+    country_code = models.CharField(
+        _("country code"), max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2")
+    )
+    slug = models.SlugField(_("slug"), max_length=220, unique=True, blank=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, blank=True, help_text=_("e.g. America/Recife")
+    )
+    meeting_number = models.PositiveSmallIntegerField(
+        _("meeting number"),
+        null=True,
+        blank=True,
+        help_text=_("Which annual IGF was held here (1 for Athens 2006)."),
+    )
+    start_date = models.DateField(
+        _("start date"), null=True, blank=True, help_text=_("First day of the meeting.")
+    )
+    end_date = models.DateField(
+        _("end date"), null=True, blank=True, help_text=_("Last day of the meeting.")
+    )
+
+    slug_source = "name"
+
+    class Meta:
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
+        ordering = ["city", "country"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "country"], name="unique_venue_place")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("sessions:venue", kwargs={"slug": self.slug})
+
+    @property
+    def name(self) -> str:
+        """ "João Pessoa, Brazil", or just "Online"."""
+        return f"{self.city}, {self.country}" if self.country else self.city

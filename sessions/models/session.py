@@ -1,0 +1,225 @@
+"""The session, what the catalogue is made of, and its transcripts."""
+
+import uuid
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from igf_catalogue.html import sanitise_html
+from igf_catalogue.slugs import SlugFromMixin
+from strategies.models import Enabler, Objective, Strategy
+
+from .labels import SessionType, Tag, Topic
+from .people import Participant, Speaker
+from .places import Venue
+
+
+class SessionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Session.Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """Published sessions, and drafts too for editors."""
+        if user.is_authenticated and user.is_staff:
+            return self
+        return self.published()
+
+    def for_list(self):
+        """What a session tile shows: its type, topic and venue, in the same query."""
+        return self.select_related("type", "topic", "venue")
+
+    def with_tags(self):
+        """Each session's tags by name as `tags_by_name`, read for all of them in one query.
+
+        The session tile shows `tags_by_name` only, so a list without this shows no tags
+        rather than costing a query per session.
+        """
+        return self.prefetch_related(
+            models.Prefetch("tags", Tag.objects.order_by("name"), to_attr="tags_by_name")
+        )
+
+    def presenting(self, strategy):
+        return self.filter(
+            Exists(Session.strategies.through.objects.filter(
+                session=OuterRef("pk"), strategy=strategy
+            ))
+        )  # fmt: skip
+
+    def featuring(self, speaker):
+        """Sessions `speaker` took part in, in any role."""
+        return self.filter(
+            Exists(Participant.objects.filter(session=OuterRef("pk"), speaker=speaker))
+        )
+
+    def with_stakeholder(self, stakeholder_group: str):
+        """Sessions with any participant of `stakeholder_group` (a StakeholderGroup value)."""
+        return self.filter(
+            Exists(Participant.objects.filter(
+                session=OuterRef("pk"), speaker__stakeholder_group=stakeholder_group
+            ))
+        )  # fmt: skip
+
+    def tagged(self, tag):
+        return self.filter(
+            Exists(Session.tags.through.objects.filter(session=OuterRef("pk"), tag=tag))
+        )
+
+
+class SessionManager(models.Manager.from_queryset(SessionQuerySet)):
+    def get_queryset(self):
+        # Only PostgreSQL reads the search vector; loading it with every session would
+        # carry the words of whole transcripts along for nothing.
+        return super().get_queryset().defer("search_vector")
+
+
+def new_session_key() -> str:
+    return f"s-{uuid.uuid4().hex[:12]}"
+
+
+class Session(SlugFromMixin, models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    key = models.CharField(
+        _("key"),
+        max_length=100,
+        unique=True,
+        default=new_session_key,
+        help_text=_("Stable external id; an import updates the session with this key."),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=320, unique=True, blank=True)
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("start time"), null=True, blank=True)
+    end_time = models.TimeField(_("end time"), null=True, blank=True)
+    type = models.ForeignKey(
+        SessionType,
+        on_delete=models.PROTECT,
+        related_name="sessions",
+        verbose_name=_("session type"),
+    )
+    topic = models.ForeignKey(
+        Topic, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("topic")
+    )
+    venue = models.ForeignKey(
+        Venue, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("venue")
+    )
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("HTML is allowed and sanitised.")
+    )
+    url = models.URLField(
+        _("official page"),
+        max_length=500,
+        blank=True,
+        help_text=_("The session on the IGF website."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
+    views = models.PositiveIntegerField(_("views"), default=0)
+    related = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="linked_from",
+        verbose_name=_("related sessions"),
+        help_text=_("Sessions linked by hand; shown first among related sessions."),
+    )
+    strategies = models.ManyToManyField(
+        Strategy, blank=True, related_name="sessions", verbose_name=_("strategies")
+    )
+    speakers = models.ManyToManyField(
+        Speaker,
+        through="Participant",
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("speakers"),
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="sessions", verbose_name=_("tags"))
+    objectives = models.ManyToManyField(
+        Objective,
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("objectives"),
+        help_text=_("Objectives of the session's strategies that it discusses."),
+    )
+    enablers = models.ManyToManyField(
+        Enabler,
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("enablers"),
+        help_text=_("Enablers of the session's strategies that it discusses."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+    # Title, tags and speakers, description and transcripts, weighted for full-text
+    # search on PostgreSQL and kept current by sessions.search.vectors. Its GIN index is made
+    # by a PostgreSQL-only migration; on SQLite the column stays empty.
+    search_vector = SearchVectorField(_("search vector"), null=True, editable=False)
+    # The stakeholder groups of its speakers, space-separated, for the list's stakeholder
+    # facet on PostgreSQL: reading them from each match's participants was most of a
+    # broad search's facet query. Kept current with the search vector; empty on SQLite.
+    stakeholder_groups = models.TextField(
+        _("stakeholder groups"), blank=True, default="", editable=False
+    )
+
+    objects = SessionManager()
+
+    slug_source = "title"
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["-date", "-pk"]
+        indexes = [
+            # One index per sort of the public lists, each led by the status filter.
+            models.Index(fields=["status", "-date", "-id"], name="session_status_date"),
+            models.Index(fields=["status", "-views", "-id"], name="session_status_views"),
+            models.Index(fields=["status", "title"], name="session_status_title"),
+            models.Index(fields=["date"], name="session_date"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.description = sanitise_html(self.description)
+        if self.is_published and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("sessions:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class Transcript(models.Model):
+    """What was said at a session, as text, in one language."""
+
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="transcripts", verbose_name=_("session")
+    )
+    language = models.CharField(
+        _("language"), max_length=10, default="en", help_text=_("Language code, e.g. en, es, fr.")
+    )
+    text = models.TextField(_("text"))
+
+    class Meta:
+        verbose_name = _("transcript")
+        verbose_name_plural = _("transcripts")
+        ordering = ["session", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "language"], name="unique_transcript")
+        ]
+
+    def __str__(self):
+        # Shown in the heading of each transcript on the session's admin page.
+        return gettext("Transcript (%(language)s)") % {"language": self.language}

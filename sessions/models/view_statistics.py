@@ -1,0 +1,34 @@
+"""Views counted per session and day (the total is on the session)."""
+
+from django.db import models
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .session import Session
+
+
+class DailyViews(models.Model):
+    """Views of one session on one day, upserted as views are counted."""
+
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="daily_views", verbose_name=_("session")
+    )
+    day = models.DateField(_("day"))
+    views = models.PositiveIntegerField(_("views"), default=0)
+
+    class Meta:
+        verbose_name = _("daily views")
+        verbose_name_plural = _("daily views")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "day"], name="unique_daily_views")
+        ]
+        indexes = [models.Index(fields=["day"], name="dailyviews_day")]
+
+    def __str__(self):
+        # Shown as the title of its read-only admin page.
+        return gettext("%(session)s on %(day)s: %(views)s") % {
+            "session": self.session_id,
+            "day": date_format(self.day),
+            "views": self.views,
+        }
