@@ -8,7 +8,7 @@ except the one chosen, which stays (with 0) so that the form still shows it.
 On PostgreSQL the five facets are counted by one query, which finds the sessions
 matching the list's other filters (the search above all, the costly part) once and
 groups them five ways (stakeholder groups by the list of them each session row keeps,
-see sessions.search); the venues, types and topics are then read by a query each, for
+see sessions.search.vectors); the venues, types and topics are then read by a query each, for
 their labels and order. Elsewhere each facet costs one GROUP BY query. Either way
 the counts are kept in the cache for the catalogue's version, so the same filters
 asked again (another page, another order) cost nothing. The counts are written into
@@ -27,9 +27,10 @@ from django.db.models.functions import ExtractYear
 from django.utils import translation
 from django.utils.http import urlencode
 
-from sessions.browsing.filters import SessionFilter
 from sessions.caching.page_cache import cached_for_version, remember_count
 from sessions.models import Participant, Session
+
+from .filters import SessionFilter
 
 FACETS = ("year", "venue", "type", "topic", "stakeholder")
 
@@ -145,7 +146,7 @@ def _counts_in_one_query(session_filter: SessionFilter) -> tuple[dict[str, dict[
         f"FROM base WHERE {others_pass(name)} GROUP BY 2"
         for name in ("year", "venue", "type", "topic")
     ]
-    # Each session's groups are on its row (see sessions.search): unnested, each session
+    # Each session's groups are on its row (see sessions.search.vectors): unnested, each session
     # counts once in each group of its speakers.
     parts.append(
         f"SELECT 'stakeholder', groups.stakeholder_group, COUNT(*) "
