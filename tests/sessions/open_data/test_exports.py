@@ -1,4 +1,4 @@
-"""Downloads of the session list and the export_sessions command (sessions/exporters.py).
+"""Downloads of the session list and the export_sessions command (sessions/open_data/exporters/).
 
 The exports are in the import format of DESIGN.md: exporting the whole catalogue and
 importing the file into an empty database gives the same catalogue.
@@ -16,15 +16,7 @@ from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
 
 from sessions.importing import KNOWN_FIELDS, Record, import_sessions, read_records
-from sessions.models import (
-    Participant,
-    Session,
-    SessionType,
-    Speaker,
-    Tag,
-    Topic,
-    Venue,
-)
+from sessions.models import Participant, Session, SessionType, Speaker, Tag, Topic, Venue
 from sessions.open_data.exporters import (
     EXPORT_FIELDS,
     CsvExporter,

@@ -1,0 +1,256 @@
+"""frab schedules: a year's programme for conference apps (Giggity, ConfClerk, ...).
+
+In the frab schedule format of the c3voc tools: `frab_schedule` builds it,
+`FrabJsonExporter` and `FrabXmlExporter` write it. The catalogue has no rooms, so a
+session's type is its room ("Workshop", "Open Forum", ...) and its topic its track. A
+session without a start time is put at `FRAB_DEFAULT_START`, one without an end time
+lasts `FRAB_DEFAULT_DURATION`, as the format needs both. Times are in the venue's time
+zone, else the meeting's, else UTC. The language is English, the IGF's working language.
+
+Uses `records` for a session's guid and text, `calendar` for time zones.
+"""
+
+import datetime
+import json
+import uuid
+import xml.etree.ElementTree as ElementTree
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Prefetch, QuerySet
+
+from sessions.models import Participant, Session, Venue
+
+from .calendar import at, time_zone
+from .records import GENERATOR, GUID_NAMESPACE, plain_text, printable, session_guid
+
+FRAB_DEFAULT_START = datetime.time(9, 0)
+FRAB_DEFAULT_DURATION = datetime.timedelta(hours=1)
+FRAB_TIMESLOT = "00:15"
+FRAB_LANGUAGE = "en"
+# frab's event types, from a session type's name; anything else is a discussion.
+FRAB_TYPES = (("workshop", "workshop"), ("lightning", "talk"), ("talk", "talk"))
+
+
+def _hours_minutes(duration: datetime.timedelta) -> str:
+    minutes = int(duration.total_seconds()) // 60
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _frab_type(type_name: str) -> str:
+    folded = type_name.casefold()
+    return next((kind for word, kind in FRAB_TYPES if word in folded), "discussion")
+
+
+def _guid(name: str) -> str:
+    return str(uuid.uuid5(GUID_NAMESPACE, name))
+
+
+def schedule_sessions(year_sessions: QuerySet[Session]) -> QuerySet[Session]:
+    """A year's sessions with what a schedule shows (and nothing a page adds): two queries."""
+    participants = Prefetch(
+        "participants",
+        Participant.objects.select_related("speaker").order_by("order", "pk"),
+        to_attr="export_participants",
+    )
+    return (
+        year_sessions.select_related("type", "topic", "venue")
+        .prefetch_related(None)
+        .prefetch_related(participants)
+    )
+
+
+def frab_schedule(
+    *, year: int, sessions: Iterable[Session], meeting: Venue | None, site_url: str
+) -> dict:
+    """A year's programme in the frab schedule format, as the JSON exporter writes it.
+
+    `sessions` come from `schedule_sessions`; `meeting` is where the year's annual
+    meeting took place (the venue of most sessions when None). Each day lists the
+    dates that have sessions, each room the sessions of one type in start order.
+    """
+    site_url = site_url.rstrip("/")
+    sessions = list(sessions)
+    if meeting is None and sessions:
+        meeting = Counter(session.venue for session in sessions).most_common(1)[0][0]
+    conference_zone = time_zone(meeting.time_zone) if meeting else None
+    fallback_zone = conference_zone or datetime.UTC
+
+    events_by_day: dict[datetime.date, list[tuple[datetime.datetime, datetime.datetime, dict]]]
+    events_by_day = defaultdict(list)
+    for session in sessions:
+        zone = time_zone(session.venue.time_zone) or fallback_zone
+        start = at(session.date, session.start_time or FRAB_DEFAULT_START, zone)
+        if session.start_time and session.end_time and session.end_time > session.start_time:
+            end = at(session.date, session.end_time, zone)
+        else:
+            end = start + FRAB_DEFAULT_DURATION
+        events_by_day[session.date].append((start, end, _frab_event(session, start, end, site_url)))
+
+    days = []
+    for index, day in enumerate(sorted(events_by_day), start=1):
+        timed = sorted(events_by_day[day], key=lambda item: (item[0], item[2]["title"]))
+        rooms: dict[str, list[dict]] = {}
+        for _start, _end, event in timed:
+            rooms.setdefault(event["room"], []).append(event)
+        days.append(
+            {
+                "index": index,
+                "date": day.isoformat(),
+                "day_start": min(start for start, _, _ in timed)
+                .astimezone(fallback_zone)
+                .isoformat(),
+                "day_end": max(end for _, end, _ in timed).astimezone(fallback_zone).isoformat(),
+                "rooms": dict(sorted(rooms.items())),
+            }
+        )
+
+    latest = max((session.updated_at for session in sessions), default=None)
+    conference = {
+        "acronym": f"igf{year}",
+        "title": f"Internet Governance Forum {year}" + (f", {meeting.name}" if meeting else ""),
+        "start": days[0]["date"] if days else f"{year}-01-01",
+        "end": days[-1]["date"] if days else f"{year}-01-01",
+        "daysCount": len(days),
+        "timeslot_duration": FRAB_TIMESLOT,
+    }
+    if conference_zone is not None:
+        conference["time_zone_name"] = meeting.time_zone
+    room_names = sorted({room for day in days for room in day["rooms"]})
+    track_names = sorted({session.topic.name for session in sessions})
+    conference.update(
+        {
+            "url": f"{site_url}/years/{year}/",
+            "rooms": [{"name": name, "guid": _guid(f"room:{name}")} for name in room_names],
+            "tracks": [{"name": name} for name in track_names],
+            "days": days,
+        }
+    )
+    return {
+        "$schema": "https://c3voc.de/schedule/schema.json",
+        "generator": {"name": GENERATOR},
+        "schedule": {
+            # Changes whenever a session of the year is added, changed or removed.
+            "version": (
+                f"{latest.isoformat(timespec='microseconds')} ({len(sessions)} sessions)"
+                if latest
+                else "0"
+            ),
+            "base_url": f"{site_url}/",
+            "conference": conference,
+        },
+    }
+
+
+def _frab_event(
+    session: Session, start: datetime.datetime, end: datetime.datetime, site_url: str
+) -> dict:
+    links = (
+        [{"url": session.url, "title": "This session on the IGF website"}] if session.url else []
+    )
+    return {
+        "id": session.pk,
+        "guid": str(session_guid(session)),
+        "date": start.isoformat(),
+        "start": f"{start:%H:%M}",
+        "duration": _hours_minutes(end - start),
+        "room": session.type.name,
+        "slug": session.slug,
+        "url": f"{site_url}{session.get_absolute_url()}",
+        "title": session.title,
+        "subtitle": "",
+        "track": session.topic.name,
+        "type": _frab_type(session.type.name),
+        "language": FRAB_LANGUAGE,
+        "abstract": plain_text(session.description),
+        "description": "",
+        "recording_license": "",
+        "do_not_record": False,
+        "persons": [
+            {
+                "name": participant.speaker.name,
+                "public_name": participant.speaker.name,
+                "guid": _guid(f"speaker:{participant.speaker.pk}"),
+                "role": participant.role,
+            }
+            for participant in session.export_participants
+        ],
+        "links": links,
+        "attachments": [],
+    }
+
+
+class FrabJsonExporter:
+    extension = "json"
+    content_type = "application/json"
+
+    def __init__(self, schedule: dict):
+        self.schedule = schedule
+
+    def render(self) -> str:
+        return json.dumps(self.schedule, ensure_ascii=False, indent=2)
+
+
+class FrabXmlExporter:
+    """The same schedule in frab's XML shape: schedule > conference, day > room > event."""
+
+    extension = "xml"
+    content_type = "application/xml; charset=utf-8"
+
+    def __init__(self, schedule: dict):
+        self.schedule = schedule
+
+    def render(self) -> str:
+        schedule = self.schedule["schedule"]
+        conference = schedule["conference"]
+        root = ElementTree.Element("schedule")
+        ElementTree.SubElement(root, "generator", name=GENERATOR)
+        _text_element(root, "version", schedule["version"])
+        head = ElementTree.SubElement(root, "conference")
+        for name in ("acronym", "title", "start", "end"):
+            _text_element(head, name, conference[name])
+        _text_element(head, "days", str(conference["daysCount"]))
+        _text_element(head, "timeslot_duration", conference["timeslot_duration"])
+        _text_element(head, "base_url", schedule["base_url"])
+        if "time_zone_name" in conference:
+            _text_element(head, "time_zone_name", conference["time_zone_name"])
+        for day in conference["days"]:
+            day_element = ElementTree.SubElement(
+                root,
+                "day",
+                index=str(day["index"]),
+                date=day["date"],
+                start=day["day_start"],
+                end=day["day_end"],
+            )
+            for room, events in day["rooms"].items():
+                room_element = ElementTree.SubElement(day_element, "room", name=printable(room))
+                for event in events:
+                    self._event(room_element, event)
+        ElementTree.indent(root)
+        body = ElementTree.tostring(root, encoding="unicode")
+        return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'
+
+    def _event(self, room: ElementTree.Element, event: dict) -> None:
+        element = ElementTree.SubElement(room, "event", guid=event["guid"], id=str(event["id"]))
+        for name in (
+            "date", "start", "duration", "room", "slug", "url", "title", "subtitle", "track",
+            "type", "language", "abstract", "description",
+        ):  # fmt: skip
+            _text_element(element, name, event[name])
+        recording = ElementTree.SubElement(element, "recording")
+        _text_element(recording, "license", event["recording_license"])
+        _text_element(recording, "optout", "true" if event["do_not_record"] else "false")
+        persons = ElementTree.SubElement(element, "persons")
+        for person in event["persons"]:
+            _text_element(persons, "person", person["name"])
+        links = ElementTree.SubElement(element, "links")
+        for link in event["links"]:
+            _text_element(links, "link", link["title"], href=printable(link["url"]))
+        ElementTree.SubElement(element, "attachments")
+
+
+def _text_element(parent: ElementTree.Element, tag: str, text: str, **attributes):
+    element = ElementTree.SubElement(parent, tag, **attributes)
+    element.text = printable(text)
+    return element

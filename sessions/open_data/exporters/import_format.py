@@ -1,0 +1,146 @@
+"""The import format of DESIGN.md ("Import format") as `.json`, `.jsonl` and `.csv` files.
+
+`JsonExporter`, `JsonLinesExporter` and `CsvExporter`, in `EXPORTERS` by extension.
+What they write, `import_sessions` reads back into the same catalogue, as far as the
+format reaches: it does not carry a session's objectives and enablers, a speaker's
+regional group and biography link, transcripts in languages other than English, nor a
+venue's time zone, meeting number and dates. They stream: the sessions are read in
+chunks of `EXPORT_CHUNK_SIZE`, each chunk with its own prefetches, so memory stays flat
+however large the catalogue.
+
+CSV carries the list fields joined with ";" and a speaker as a name only, the way the
+importer reads a CSV file; JSON and JSON Lines carry speakers in full. CSV starts with a
+byte order mark, so that spreadsheets read it as UTF-8 (the importer skips it).
+
+Uses `records` for the sessions and their records.
+"""
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+
+from django.db.models import QuerySet
+
+from sessions.models import Session
+
+from .records import EXPORT_FIELDS, session_record, sessions_for_export
+
+# Sessions read per query (and per round of prefetches) by the streaming exporters.
+EXPORT_CHUNK_SIZE = 500
+# About how many characters a streamed download sends at a time.
+STREAM_PIECE_SIZE = 64 * 1024
+
+LIST_SEPARATOR = ";"
+
+
+class SessionExporter:
+    """Writes sessions in one file format, piece by piece (`chunks`), as text."""
+
+    extension = ""
+    content_type = ""
+
+    def __init__(
+        self,
+        sessions: QuerySet[Session],
+        *,
+        include_drafts: bool = False,
+        chunk_size: int = EXPORT_CHUNK_SIZE,
+    ):
+        self.sessions = sessions_for_export(sessions, include_drafts=include_drafts)
+        self.chunk_size = chunk_size
+        self.count = 0  # sessions written so far
+
+    def records(self) -> Iterator[dict]:
+        for session in self.sessions.iterator(chunk_size=self.chunk_size):
+            self.count += 1
+            yield session_record(session)
+
+    def chunks(self) -> Iterator[str]:
+        raise NotImplementedError
+
+    def stream(self, *, size: int = STREAM_PIECE_SIZE) -> Iterator[str]:
+        """`chunks` gathered into pieces of about `size` characters, to send over HTTP."""
+        gathered, length = [], 0
+        for chunk in self.chunks():
+            gathered.append(chunk)
+            length += len(chunk)
+            if length >= size:
+                yield "".join(gathered)
+                gathered, length = [], 0
+        if gathered:
+            yield "".join(gathered)
+
+    def write(self, out: io.TextIOBase) -> int:
+        """Write everything to `out`; the number of sessions written."""
+        for chunk in self.chunks():
+            out.write(chunk)
+        return self.count
+
+
+class JsonExporter(SessionExporter):
+    """`{"sessions": [...]}`, one session a line."""
+
+    extension = "json"
+    content_type = "application/json"
+
+    def chunks(self) -> Iterator[str]:
+        yield '{"sessions": ['
+        separator = "\n"
+        for record in self.records():
+            yield separator + json.dumps(record, ensure_ascii=False)
+            separator = ",\n"
+        yield "\n]}\n"
+
+
+class JsonLinesExporter(SessionExporter):
+    """One session a line."""
+
+    extension = "jsonl"
+    content_type = "application/jsonl"
+
+    def chunks(self) -> Iterator[str]:
+        for record in self.records():
+            yield json.dumps(record, ensure_ascii=False) + "\n"
+
+
+class CsvExporter(SessionExporter):
+    """A header row of the field names, then a row a session."""
+
+    extension = "csv"
+    content_type = "text/csv; charset=utf-8"
+
+    def chunks(self) -> Iterator[str]:
+        line = _LineBuffer()
+        writer = csv.writer(line)
+        yield "\ufeff" + line.write_row(writer, EXPORT_FIELDS)
+        for record in self.records():
+            yield line.write_row(writer, [_csv_value(name, record[name]) for name in EXPORT_FIELDS])
+
+
+class _LineBuffer:
+    """What a csv.writer writes, handed back a row at a time."""
+
+    def __init__(self):
+        self.text = ""
+
+    def write(self, text: str) -> None:
+        self.text += text
+
+    def write_row(self, writer, row: Iterable) -> str:
+        self.text = ""
+        writer.writerow(row)
+        return self.text
+
+
+def _csv_value(name: str, value) -> str:
+    if name == "speakers":
+        return LIST_SEPARATOR.join(speaker["name"] for speaker in value)
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(value)
+    return str(value)
+
+
+EXPORTERS: dict[str, type[SessionExporter]] = {
+    exporter.extension: exporter for exporter in (JsonExporter, JsonLinesExporter, CsvExporter)
+}
