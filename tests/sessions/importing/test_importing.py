@@ -14,12 +14,12 @@ from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
-from sessions import importing
 from sessions.importing import (
     ImportFileError,
     Record,
     RecordFile,
     import_sessions,
+    importer,
     read_records,
 )
 from sessions.management.commands.import_sessions import ProgressLine
@@ -746,7 +746,7 @@ class GeneratedRecords:
 
 @pytest.fixture
 def small_chunks(monkeypatch):
-    monkeypatch.setattr(importing, "CHUNK_SIZE", 50)
+    monkeypatch.setattr(importer, "CHUNK_SIZE", 50)
     return 50
 
 

@@ -1,0 +1,365 @@
+"""Checking a chunk of records and working out what each changes (`plan_chunk`): the
+sessions, links, strategies, participants, tags and transcripts they update, looked up
+in a few queries, and the types, topics, venues and tags they would create."""
+
+from collections import defaultdict
+from collections.abc import Container
+from dataclasses import dataclass
+
+from igf_catalogue.html import sanitise_html
+from sessions.models import Participant, Session, SessionType, Tag, Topic, Transcript, Venue
+
+from .indexing import Catalogue, FileIndex, in_batches
+from .records import (
+    KNOWN_FIELDS,
+    ONLINE,
+    REQUIRED_FIELDS,
+    SPEAKER_FIELDS,
+    TRANSCRIPT_LANGUAGE,
+    Problem,
+    Record,
+    Warnings,
+)
+from .speakers import SpeakerDirectory
+from .values import CLEANERS, InvalidValue, describe
+
+CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
+
+# Fields copied onto the session as they are.
+PLAIN_FIELDS = ("title", "date", "start_time", "end_time", "description", "status", "url")
+
+
+@dataclass
+class SessionChange:
+    """What the import does to one session, worked out before anything is written."""
+
+    ordinal: int
+    location: str
+    key: str
+    values: dict  # the cleaned values of the fields the record gives
+    session: Session | None = None  # the existing session, None when it is new
+    related_keys: list[str] | None = None  # None when the record leaves them alone
+    strategy_ids: list[int] | None = None
+    outcome: str = UNCHANGED
+    related_changed: bool = False
+    strategies_changed: bool = False
+    # (speaker identity, role) in order; None when the record leaves them alone.
+    participants: list[tuple[tuple[str, str], str]] | None = None
+    participants_changed: bool = False
+    tags_changed: bool = False
+    transcript_changed: bool = False
+
+
+@dataclass
+class Lookups:
+    """Everything the records refer to, read in a few queries."""
+
+    sessions: dict[str, Session]  # existing sessions named by the file, by key
+    related_keys: dict[str, set[str]]  # their current hand-linked sessions' keys
+    strategy_ids: dict[str, set[int]]  # their current strategies
+    other_keys: set[str]  # keys of sessions outside the file that records point to
+    strategies: dict[str, int]  # slug: id
+    types: dict[str, SessionType]  # casefolded name: type
+    topics: dict[str, Topic]
+    venues: dict[tuple[str, str], Venue]  # casefolded (city, country): venue
+    tags: dict[str, Tag]  # casefolded name: tag
+    tag_ids: dict[str, set[int]]  # key: the session's current tags
+    participants: dict[str, list[tuple[int, str, int]]]  # key: (speaker id, role, order)
+    transcripts: dict[str, str]  # key: the session's current transcript in TRANSCRIPT_LANGUAGE
+    speakers: SpeakerDirectory
+
+
+def plan_chunk(
+    chunk: list[Record],
+    start: int,
+    index: FileIndex,
+    catalogue: Catalogue,
+    new_names: dict[str, dict],
+    unknown: dict[str, Warnings] | None = None,
+) -> tuple[list[SessionChange], dict[int, list[Problem]]]:
+    """Check the records of `chunk`, the first of which is record `start` of the file,
+    and work out their changes: the changes of the valid ones, and the problems of the
+    others by their place in the chunk."""
+    errors: dict[int, list[Problem]] = defaultdict(list)
+    changes: list[SessionChange] = []
+    for ordinal, record in enumerate(chunk):
+        if not isinstance(record.data, dict):
+            errors[ordinal].append(
+                Problem(
+                    record.location,
+                    f"a session must be an object of fields, not {describe(record.data)}",
+                )
+            )
+            continue
+        values = {}
+        for name, value in record.data.items():
+            if name not in KNOWN_FIELDS:
+                if unknown is not None:
+                    unknown[name].add(record.location)
+                continue
+            if name == "speakers" and isinstance(value, list) and unknown is not None:
+                for item in value:
+                    for part in item if isinstance(item, dict) else ():
+                        if part not in SPEAKER_FIELDS:
+                            unknown[f"speakers.{part}"].add(record.location)
+            if value is not None:
+                try:
+                    values[name] = CLEANERS[name](value)
+                except InvalidValue as error:
+                    errors[ordinal].append(Problem(record.location, str(error), name))
+        for name in REQUIRED_FIELDS:
+            if record.data.get(name) is None:
+                errors[ordinal].append(Problem(record.location, "is required but missing", name))
+        key = values.get("key")
+        if key in index.first_location_of_repeated_key:
+            if index.ordinal_of_key[key] == start + ordinal:
+                index.first_location_of_repeated_key[key] = record.location
+            else:
+                first_location = index.first_location_of_repeated_key[key]
+                errors[ordinal].append(
+                    Problem(record.location, f'"{key}" is also the key of {first_location}', "key")
+                )
+        changes.append(SessionChange(ordinal, record.location, key, values))
+
+    # What the records point to is checked even where a field already failed, so that
+    # one run reports every problem.
+    lookups = _look_up(changes, index, catalogue)
+    for change in changes:
+        errors[change.ordinal] += _resolve_speakers(change, lookups.speakers)
+    for change in changes:
+        errors[change.ordinal] += _resolve(
+            change,
+            lookups,
+            index.ordinal_of_key,
+            new_names,
+            complete=not errors[change.ordinal],
+        )
+    changes = [change for change in changes if not errors[change.ordinal]]
+    return changes, {ordinal: problems for ordinal, problems in errors.items() if problems}
+
+
+def _resolve_speakers(change: SessionChange, speakers: SpeakerDirectory) -> list[Problem]:
+    """Match `change`'s participants to speakers, once the directory holds every
+    (name, organisation) the file gives: a name alone may be any of them."""
+    entries = change.values.get("speakers")
+    if entries is None:
+        return []
+    try:
+        change.participants = [
+            (speakers.find(entry) if not entry.organisation else entry.identity, entry.role)
+            for entry in entries
+        ]
+    except InvalidValue as error:
+        return [Problem(change.location, str(error), "speakers")]
+    return []
+
+
+def venue_name(city: str, country: str) -> str:
+    return f"{city}, {country}" if country else city
+
+
+def _look_up(changes: list[SessionChange], index: FileIndex, catalogue: Catalogue) -> Lookups:
+    """The sessions `changes` update, as they are now, read in a few queries."""
+    keys = [change.key for change in changes if change.key]
+    Related = Session.related.through
+    Presents = Session.strategies.through
+    Tagged = Session.tags.through
+    sessions, related_keys, strategy_ids = {}, defaultdict(set), defaultdict(set)
+    tag_ids, participants, transcripts = defaultdict(set), defaultdict(list), {}
+    keys_with_transcripts = [c.key for c in changes if c.key and "transcript" in c.values]
+    for batch in in_batches(keys):
+        sessions.update((s.key, s) for s in Session.objects.filter(key__in=batch))
+        related_keys_rows = Related.objects.filter(from_session__key__in=batch).values_list(
+            "from_session__key", "to_session__key"
+        )
+        for key, related_key in related_keys_rows:
+            related_keys[key].add(related_key)
+        strategy_rows = Presents.objects.filter(session__key__in=batch).values_list(
+            "session__key", "strategy_id"
+        )
+        for key, strategy_id in strategy_rows:
+            strategy_ids[key].add(strategy_id)
+        for key, tag_id in Tagged.objects.filter(session__key__in=batch).values_list(
+            "session__key", "tag_id"
+        ):
+            tag_ids[key].add(tag_id)
+        for key, *participant in (
+            Participant.objects.filter(session__key__in=batch)
+            .order_by("session", "order", "pk")
+            .values_list("session__key", "speaker_id", "role", "order")
+        ):
+            participants[key].append(tuple(participant))
+    for batch in in_batches(keys_with_transcripts):
+        transcripts.update(
+            Transcript.objects.filter(
+                session__key__in=batch, language=TRANSCRIPT_LANGUAGE
+            ).values_list("session__key", "text")
+        )
+
+    return Lookups(
+        sessions=sessions,
+        related_keys=related_keys,
+        strategy_ids=strategy_ids,
+        other_keys=index.other_keys,
+        strategies=catalogue.strategies,
+        types=catalogue.types,
+        topics=catalogue.topics,
+        venues=catalogue.venues,
+        tags=catalogue.tags,
+        tag_ids=tag_ids,
+        participants=participants,
+        transcripts=transcripts,
+        speakers=catalogue.speakers,
+    )
+
+
+def _resolve(
+    change: SessionChange,
+    lookups: Lookups,
+    keys_in_file: Container[str],
+    new_names: dict[str, dict],
+    *,
+    complete: bool,
+) -> list[Problem]:
+    """Check what `change` points to and, when all its fields were valid (`complete`),
+    decide whether it creates, updates or leaves its session unchanged."""
+    problems = []
+    values = change.values
+    session = change.session = lookups.sessions.get(change.key)
+
+    if "topic" not in values and session is None:
+        values["topic"] = Topic.DEFAULT
+    if "status" not in values and session is None:
+        values["status"] = Session.Status.PUBLISHED
+
+    for name, existing in (("type", lookups.types), ("topic", lookups.topics)):
+        if name in values and values[name].casefold() not in existing:
+            # The first spelling in the file names a new type or topic.
+            values[name] = new_names[name].setdefault(values[name].casefold(), values[name])
+
+    city, country = values.get("venue", ("", ""))
+    place = (city.casefold(), country.casefold())
+    if "venue" in values and place not in lookups.venues:
+        if not country and place[0] != ONLINE.casefold():
+            problems.append(
+                Problem(
+                    change.location,
+                    f'"{city}" has no country: write "City, Country", or "{ONLINE}"',
+                    "venue",
+                )
+            )
+        else:
+            city, country = new_names["venue"].setdefault(
+                place, (ONLINE, "") if not country else (city, country)
+            )
+            values["venue"] = (city, country)
+
+    start = values.get("start_time", session and session.start_time)
+    end = values.get("end_time", session and session.end_time)
+    if end is not None and start is None:
+        problems.append(Problem(change.location, "is given without a start_time", "end_time"))
+    elif end is not None and end <= start:
+        problems.append(
+            Problem(
+                change.location,
+                f"{end:%H:%M} is not after the start_time {start:%H:%M}",
+                "end_time",
+            )
+        )
+
+    if "related" in values:
+        for key in values["related"]:
+            if key == change.key:
+                problems.append(
+                    Problem(change.location, "a session cannot be related to itself", "related")
+                )
+            elif key not in keys_in_file and key not in lookups.other_keys:
+                problems.append(
+                    Problem(
+                        change.location,
+                        f'no session has the key "{key}", in this file or the catalogue',
+                        "related",
+                    )
+                )
+        change.related_keys = values["related"]
+    if "strategies" in values:
+        for slug in values["strategies"]:
+            if slug not in lookups.strategies:
+                problems.append(
+                    Problem(change.location, f'no strategy has the slug "{slug}"', "strategies")
+                )
+        change.strategy_ids = [
+            lookups.strategies[slug] for slug in values["strategies"] if slug in lookups.strategies
+        ]
+    for name in values.get("tags", ()):
+        if name.casefold() not in lookups.tags:
+            new_names["tag"].setdefault(name.casefold(), name)
+    if problems or not complete:
+        return problems
+
+    if session is None:
+        change.outcome = CREATE
+        change.related_changed = bool(change.related_keys)
+        change.strategies_changed = bool(change.strategy_ids)
+        change.participants_changed = bool(change.participants)
+        change.tags_changed = bool(values.get("tags"))
+        change.transcript_changed = bool(values.get("transcript"))
+        return []
+    change.participants_changed = change.participants is not None and _participants_differ(
+        change, lookups
+    )
+    change.tags_changed = "tags" in values and _tags_differ(change, lookups)
+    change.transcript_changed = "transcript" in values and values[
+        "transcript"
+    ] != lookups.transcripts.get(change.key, "")
+    change.related_changed = change.related_keys is not None and set(
+        change.related_keys
+    ) != lookups.related_keys.get(change.key, set())
+    change.strategies_changed = change.strategy_ids is not None and set(
+        change.strategy_ids
+    ) != lookups.strategy_ids.get(change.key, set())
+    if (
+        _fields_differ(session, values, lookups)
+        or change.related_changed
+        or change.strategies_changed
+        or change.participants_changed
+        or change.tags_changed
+        or change.transcript_changed
+    ):
+        change.outcome = UPDATE
+    return []
+
+
+def _participants_differ(change: SessionChange, lookups: Lookups) -> bool:
+    speakers = lookups.speakers
+    if any(speakers.is_new(identity) for identity, _ in change.participants):
+        return True
+    wanted = [
+        (speakers.existing[identity].pk, role, order)
+        for order, (identity, role) in enumerate(change.participants)
+    ]
+    return wanted != lookups.participants.get(change.key, [])
+
+
+def _tags_differ(change: SessionChange, lookups: Lookups) -> bool:
+    tags = [lookups.tags.get(name.casefold()) for name in change.values["tags"]]
+    if None in tags:
+        return True
+    return {tag.pk for tag in tags} != lookups.tag_ids.get(change.key, set())
+
+
+def _fields_differ(session: Session, values: dict, lookups: Lookups) -> bool:
+    for name in PLAIN_FIELDS:
+        if name not in values:
+            continue
+        wanted = sanitise_html(values[name]) if name == "description" else values[name]
+        if getattr(session, name) != wanted:
+            return True
+    for name, existing in (("type", lookups.types), ("topic", lookups.topics)):
+        if name in values:
+            match = existing.get(values[name].casefold())
+            if match is None or match.pk != getattr(session, f"{name}_id"):
+                return True
+    city, country = values["venue"]
+    venue = lookups.venues.get((city.casefold(), country.casefold()))
+    return venue is None or venue.pk != session.venue_id

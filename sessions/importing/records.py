@@ -1,0 +1,124 @@
+"""The import format's fields, what a file is read into (`Record`), and what an import
+reports: its `Problem`s, `ImportFileError`, `ImportResult` and the `Warnings` about
+fields outside the format. Uses nothing else of the package and no model."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+REQUIRED_FIELDS = ("key", "title", "date", "type", "venue")
+OPTIONAL_FIELDS = (
+    "start_time", "end_time", "topic", "description", "status", "views", "related",
+    "strategies", "url", "speakers", "tags", "transcript",
+)  # fmt: skip
+KNOWN_FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS
+LIST_FIELDS = ("related", "strategies", "speakers", "tags")
+# The fields of a speaker given as an object rather than a name.
+SPEAKER_FIELDS = ("name", "organisation", "stakeholder", "role")
+ONLINE = "Online"
+# The language of a transcript given as text.
+TRANSCRIPT_LANGUAGE = "en"
+# A warning repeated over many records names this many of them.
+WARNING_LOCATIONS_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class Record:
+    """One session as read from a file, before validation."""
+
+    location: str  # where it is in the file: "line 4" (CSV, JSONL) or "index 2" (JSON)
+    data: object  # a dict of field name to value, unless the file is wrong
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An error or warning: where (record), which field, and what is wrong."""
+
+    location: str
+    message: str
+    field: str = ""
+
+    def __str__(self) -> str:
+        where = ", ".join(
+            part for part in (self.location, self.field and f'field "{self.field}"') if part
+        )
+        return f"{where}: {self.message}" if where else self.message
+
+
+class ImportFileError(Exception):
+    """The file could not be read into records at all."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = list(problems)
+        super().__init__("; ".join(str(problem) for problem in self.problems))
+
+
+@dataclass
+class ImportResult:
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    dry_run: bool = False
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    # Names of the session types, topics and venues the import creates (or would).
+    new_types: list[str] = field(default_factory=list)
+    new_topics: list[str] = field(default_factory=list)
+    new_venues: list[str] = field(default_factory=list)
+    new_tags: list[str] = field(default_factory=list)
+    new_speakers: int = 0
+    # Existing speakers whose blank stakeholder group the file fills in.
+    completed_speakers: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        """What the import did (or, in a dry run, would do), in a line or a few."""
+        counts = (
+            f"{self.created} created, {self.updated} updated, "
+            f"{self.unchanged} unchanged, of {self.total} sessions"
+        )
+        lines = [f"Dry run, nothing written: {counts}." if self.dry_run else f"{counts}."]
+        verb = "Would create" if self.dry_run else "Created"
+        new_names = (
+            ("session types", self.new_types),
+            ("topics", self.new_topics),
+            ("venues", self.new_venues),
+        )
+        lines += [f"{verb} {label}: {', '.join(names)}." for label, names in new_names if names]
+        if self.new_tags:
+            lines.append(f"{verb} tags: {', '.join(self.new_tags)}.")
+        if self.new_speakers:
+            lines.append(f"{verb} {_count(self.new_speakers, 'speaker')}.")
+        if self.completed_speakers:
+            lines.append(
+                f"{'Would fill' if self.dry_run else 'Filled'} in the stakeholder group of "
+                f"{_count(self.completed_speakers, 'speaker')}."
+            )
+        return "\n".join(lines)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+@dataclass
+class Warnings:
+    """Fields outside the import format: how many records give each, and the first few."""
+
+    count: int = 0
+    first_locations: list[str] = field(default_factory=list)
+
+    def add(self, location: str) -> None:
+        self.count += 1
+        if len(self.first_locations) < WARNING_LOCATIONS_SHOWN:
+            self.first_locations.append(location)
+
+    def where(self) -> str:
+        """ "line 3", or "4 records (line 3, line 5, ...)" for a warning that repeats."""
+        if self.count == 1:
+            return self.first_locations[0]
+        more = ", ..." if self.count > len(self.first_locations) else ""
+        return f"{self.count} records ({', '.join(self.first_locations)}{more})"

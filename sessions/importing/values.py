@@ -1,0 +1,248 @@
+"""Checking and cleaning one value of a record: `CLEANERS` by field name, each raising
+`InvalidValue` with what is wrong; a speaker as a record gives one (`SpeakerEntry`)."""
+
+import datetime
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import models
+from django.utils import translation
+
+from sessions.models import Participant, Session, SessionType, Speaker, Tag, Topic, Venue
+
+from .records import ONLINE
+
+# Lengths of the model fields the values end up in.
+MAX_KEY = Session._meta.get_field("key").max_length
+MAX_TITLE = Session._meta.get_field("title").max_length
+MAX_URL = Session._meta.get_field("url").max_length
+MAX_NAME = SessionType._meta.get_field("name").max_length
+MAX_PLACE = Venue._meta.get_field("city").max_length
+MAX_SPEAKER_NAME = Speaker._meta.get_field("name").max_length
+MAX_ORGANISATION = Speaker._meta.get_field("organisation").max_length
+MAX_TAG = Tag._meta.get_field("name").max_length
+MAX_VIEWS = 2_147_483_647  # PositiveIntegerField on every database Django supports
+
+DATE_FORMAT = re.compile(r"\d{4}-\d{2}-\d{2}")
+TIME_FORMAT = re.compile(r"(\d{1,2}):(\d{2})")
+
+
+class InvalidValue(Exception):
+    """A value a field cannot take; the message says why."""
+
+
+def describe(value: object) -> str:
+    """How a JSON value's type reads in an error message."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return "text"
+
+
+def _text(value: object, *, max_length: int | None = None) -> str:
+    if not isinstance(value, str):
+        raise InvalidValue(f"must be text, not {describe(value)}")
+    value = value.strip()
+    if max_length is not None and len(value) > max_length:
+        raise InvalidValue(f"is {len(value)} characters long; the limit is {max_length}")
+    return value
+
+
+def _name(value: object, *, max_length: int = MAX_NAME) -> str:
+    """A name matched against existing ones: spaces inside are normalised."""
+    return " ".join(_text(value, max_length=max_length).split())
+
+
+def _clean_date(value: object) -> datetime.date:
+    text = _text(value)
+    if not DATE_FORMAT.fullmatch(text):
+        raise InvalidValue(f'"{text}" is not a date in the form YYYY-MM-DD')
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidValue(f'"{text}" is not a real date') from None
+
+
+def _clean_time(value: object) -> datetime.time | None:
+    text = _text(value)
+    if not text:
+        return None
+    match = TIME_FORMAT.fullmatch(text)
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise InvalidValue(f'"{text}" is not a time in the form HH:MM')
+    return datetime.time(int(match[1]), int(match[2]))
+
+
+def _clean_venue(value: object) -> tuple[str, str]:
+    """(city, country) from "City, Country"; a name without a comma has no country."""
+    text = _name(value, max_length=2 * MAX_PLACE + 2)
+    if "," not in text:
+        return text, ""
+    city, country = (part.strip() for part in text.rsplit(",", 1))
+    if not city or not country:
+        raise InvalidValue(f'"{text}" is not "City, Country" or "{ONLINE}"')
+    for part in (city, country):
+        if len(part) > MAX_PLACE:
+            raise InvalidValue(f'"{part}" is longer than {MAX_PLACE} characters')
+    return city, country
+
+
+def _clean_status(value: object) -> str:
+    text = _text(value).lower()
+    if not text:
+        return Session.Status.PUBLISHED
+    if text not in Session.Status.values:
+        raise InvalidValue(f'"{text}" is not one of: {", ".join(Session.Status.values)}')
+    return text
+
+
+def _clean_views(value: object) -> int:
+    # A spreadsheet may well quote numbers, so text made of digits is accepted too.
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    elif isinstance(value, str) and not value.strip():
+        return 0
+    if isinstance(value, float):
+        raise InvalidValue(f"must be a whole number, not {value}")
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidValue(f"must be a whole number, not {describe(value)}")
+    if not 0 <= value <= MAX_VIEWS:
+        raise InvalidValue(f"{value} is not between 0 and {MAX_VIEWS}")
+    return value
+
+
+def _clean_list(value: object) -> list[str]:
+    if not isinstance(value, list):
+        raise InvalidValue(f"must be a list, not {describe(value)}")
+    items = []
+    for item in value:
+        if not isinstance(item, str) or not item.strip():
+            raise InvalidValue(f"must hold non-empty text only, not {describe(item)}")
+        items.append(item.strip())
+    return list(dict.fromkeys(items))  # without repeats, in order
+
+
+def _clean_url(value: object) -> str:
+    text = _text(value, max_length=MAX_URL)
+    if text:
+        try:
+            URLValidator(schemes=["http", "https"])(text)
+        except ValidationError:
+            raise InvalidValue(f'"{text}" is not an http(s) URL') from None
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerEntry:
+    """One participant as a record names them: who they are, and their role."""
+
+    name: str
+    organisation: str  # "" when the record gives none
+    stakeholder: str  # a Speaker.StakeholderGroup value, "" when the record gives none
+    role: str  # a Participant.Role value
+
+    @property
+    def identity(self) -> tuple[str, str]:
+        """What a speaker is matched by: name and organisation, whatever their case."""
+        return self.name.casefold(), self.organisation.casefold()
+
+
+def _choice(text: str, choices: type[models.TextChoices], what: str) -> str:
+    """The value of `choices` whose value or label is `text`, whatever its case.
+
+    The file format names choices by their English labels, whatever language the
+    interface that started the import is showing.
+    """
+    folded = text.casefold()
+    with translation.override(None):
+        labels = [str(label) for label in choices.labels]
+    for value, label in zip(choices.values, labels, strict=True):
+        if folded in (value.casefold(), label.casefold()):
+            return value
+    raise InvalidValue(f'"{text}" is not {what}; use one of: {", ".join(labels)}')
+
+
+def _speaker_entry(item: object) -> SpeakerEntry:
+    if isinstance(item, str):
+        item = {"name": item}
+    if not isinstance(item, dict):
+        raise InvalidValue(f"must be a name or an object with a name, not {describe(item)}")
+
+    def given(name: str, max_length: int | None = None) -> str:
+        value = item.get(name)
+        return "" if value is None else _name(value, max_length=max_length)
+
+    name = given("name", MAX_SPEAKER_NAME)
+    if not name:
+        raise InvalidValue("has no name")
+    stakeholder, role = given("stakeholder"), given("role")
+    return SpeakerEntry(
+        name=name,
+        organisation=given("organisation", MAX_ORGANISATION),
+        stakeholder=stakeholder
+        and _choice(stakeholder, Speaker.StakeholderGroup, "a stakeholder group"),
+        role=_choice(role, Participant.Role, "a role") if role else Participant.Role.SPEAKER,
+    )
+
+
+def _clean_speakers(value: object) -> list[SpeakerEntry]:
+    """Participants in the programme's order, each once per role."""
+    if not isinstance(value, list):
+        raise InvalidValue(f"must be a list, not {describe(value)}")
+    entries: dict[tuple, SpeakerEntry] = {}
+    for number, item in enumerate(value, start=1):
+        try:
+            entry = _speaker_entry(item)
+        except InvalidValue as error:
+            raise InvalidValue(f"speaker {number}: {error}") from None
+        entries.setdefault((entry.identity, entry.role), entry)
+    return list(entries.values())
+
+
+def _clean_tags(value: object) -> list[str]:
+    """Tag names without repeats whatever their case, the first spelling kept."""
+    names: dict[str, str] = {}
+    for item in _clean_list(value):
+        name = _name(item, max_length=MAX_TAG)
+        names.setdefault(name.casefold(), name)
+    return list(names.values())
+
+
+def _required(clean: Callable[[object], object]) -> Callable[[object], object]:
+    def clean_required(value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            raise InvalidValue("is required but empty")
+        return clean(value)
+
+    return clean_required
+
+
+CLEANERS: dict[str, Callable[[object], object]] = {
+    "key": _required(lambda value: _text(value, max_length=MAX_KEY)),
+    "title": _required(lambda value: " ".join(_text(value, max_length=MAX_TITLE).split())),
+    "date": _required(_clean_date),
+    "type": _required(_name),
+    "venue": _required(_clean_venue),
+    "start_time": _clean_time,
+    "end_time": _clean_time,
+    "topic": lambda value: _name(value) or Topic.DEFAULT,
+    "description": _text,
+    "status": _clean_status,
+    "views": _clean_views,
+    "related": _clean_list,
+    "strategies": _clean_list,
+    "url": _clean_url,
+    "speakers": _clean_speakers,
+    "tags": _clean_tags,
+    "transcript": _text,
+}
