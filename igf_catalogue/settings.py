@@ -256,7 +256,7 @@ AXES_LOCKOUT_CALLABLE = "igf_catalogue.errors.login_locked_out"
 # No version banner at every start (failures and lockouts are still logged).
 AXES_VERBOSE = False
 # The same client address the view counter uses (CATALOGUE_CLIENT_IP_HEADER).
-AXES_CLIENT_IP_CALLABLE = "sessions.counting.counter.client_address"
+AXES_CLIENT_IP_CALLABLE = "sessions.counting.visitors.client_address"
 
 # Catalogue behaviour.
 CATALOGUE_RELATED_SESSIONS = int(os.environ.get("CATALOGUE_RELATED_SESSIONS", "3"))
@@ -337,7 +337,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
 
-# How long an anonymous visitor's page may be served from the cache (sessions.page_cache).
+# How long an anonymous visitor's page may be served from the cache (sessions.caching.page_cache).
 # An edit shows at once whatever this is; only view counts may be this old.
 CATALOGUE_PAGE_CACHE_SECONDS = int(os.environ.get("CATALOGUE_PAGE_CACHE_SECONDS", "300"))
 # Paginates the public lists and the API: this one counts each list once per catalogue

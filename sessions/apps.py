@@ -21,8 +21,8 @@ class SessionsConfig(AppConfig):
 
     def ready(self):
         from sessions import search
-        from sessions.caching import page_cache
+        from sessions.caching import version
 
         post_migrate.connect(create_visitor_cache_table, sender=self)
         search.connect_signals()
-        page_cache.connect_signals()
+        version.connect_signals()

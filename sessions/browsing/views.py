@@ -4,6 +4,8 @@ Anonymous visitors get no cookie here: the forms are GET forms without a CSRF
 token, and nothing touches the messages framework or the server-side session.
 """
 
+from functools import partial
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -16,18 +18,20 @@ from django.utils.cache import (
 )
 from django.utils.formats import number_format
 from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 
 from igf_catalogue.pagination import paginate
-from sessions.browsing import charts, facets, people, selectors
-from sessions.browsing.filters import SessionFilter, without_empty_filters
-from sessions.browsing.related import related_sessions
-from sessions.caching import page_cache
+from sessions.caching import live_parts, page_cache
+from sessions.caching.version import catalogue_version, reading_one_version
+from sessions.counting import popular
 from sessions.counting.counter import count_view
 from sessions.models import Session, Speaker, Tag, Venue
 from sessions.search import add_snippets
 from strategies.models import Strategy
+
+from . import charts, facets, people, selectors
+from .filters import SessionFilter, without_empty_filters
+from .related import related_sessions
 
 
 @page_cache.cache_page_for_visitors
@@ -38,9 +42,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "sessions/home.html",
         {
             "latest_year": years[0] if years else None,
-            "most_viewed": selectors.most_viewed_sessions(),
-            "popular_this_week": selectors.popular_sessions_of_last_days(),
-            "popular_days": selectors.POPULAR_DAYS,
+            "most_viewed": popular.most_viewed_sessions(),
+            "popular_this_week": popular.popular_sessions_of_last_days(),
+            "popular_days": popular.POPULAR_DAYS,
             "years": years,
             "venues": selectors.venues_with_counts().filter(session_count__gt=0),
             "types": selectors.types_with_counts(),
@@ -72,11 +76,6 @@ def session_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-# The session page kept for visitors has marks where each request's figures go: the view
-# count (in words, and in the JSON-LD block) and the chart of views per month.
-VIEWS_LINE_MARK = mark_safe("\ue010views-line\ue011")
-VIEWS_CHART_MARK = mark_safe("\ue010views-chart\ue011")
-JSON_VIEW_COUNT_MARK = -7_345_619
 SESSION_TEMPLATE = "sessions/session_detail.html"
 # Sessions per page of a year's programme: an annual meeting's few hundred in a few pages.
 PROGRAMME_PER_PAGE = 100
@@ -110,31 +109,29 @@ def session_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _session_detail_for_visitors(request: HttpRequest, slug: str) -> HttpResponse:
     """The published session's page, rendered once per catalogue version and kept with
-    marks where the view count and chart go; each request counts its view and fills them."""
-    with page_cache.reading_one_version():
+    holes where the view count and chart go; each request counts its view and fills them."""
+    with reading_one_version():
         return _session_page_for_visitor(request, slug)
 
 
 def _session_page_for_visitor(request: HttpRequest, slug: str) -> HttpResponse:
-    key = page_cache.page_key(request, page_cache.catalogue_version(), with_query=False)
-    page = page_cache.kept_page(key)
-    views_read = None
-    if page is None:
-        with page_cache.rendering_alone(key) as page:
-            if page is None:
-                page, views_read = _kept_session_page(request, slug, key)
+    key = page_cache.page_key(request, catalogue_version(), with_query=False)
+    page, rendered_here = live_parts.kept_with_holes(
+        request, key, partial(_render_with_holes, request, slug)
+    )
     session = Session(pk=page.extra["pk"], status=Session.Status.PUBLISHED, views=None)
     view_count = count_view(request, session)
     counted = view_count is not None
     if not counted:
-        view_count = views_read if views_read is not None else selectors.views_of(session.pk)
-    content = (
-        page.content.replace(
-            f'"userInteractionCount": {JSON_VIEW_COUNT_MARK}'.encode(),
-            f'"userInteractionCount": {view_count}'.encode(),
-        )
-        .replace(VIEWS_LINE_MARK.encode(), _views_line(view_count).encode())
-        .replace(VIEWS_CHART_MARK.encode(), _kept_views_chart(request, session).encode())
+        # The count read with the page, when this request rendered it, saves a query.
+        view_count = page.extra["views"] if rendered_here else selectors.views_of(session.pk)
+    content = live_parts.filled(
+        page.content,
+        live_parts.LiveParts(
+            view_count=view_count,
+            views_line=_views_line(view_count),
+            views_chart=_kept_views_chart(request, session),
+        ),
     )
     response = HttpResponse(content, headers=page.headers)
     if counted:
@@ -144,28 +141,12 @@ def _session_page_for_visitor(request: HttpRequest, slug: str) -> HttpResponse:
     return get_conditional_response(request, etag=response["ETag"], response=response)
 
 
-def _kept_session_page(
-    request: HttpRequest, slug: str, key: str
-) -> tuple[page_cache.CachedPage, int]:
-    """The session page with marks for the view count and chart, kept under `key`; and
-    the view count read with it."""
+def _render_with_holes(request: HttpRequest, slug: str, holes: dict) -> tuple[HttpResponse, dict]:
+    """The session page with holes for its live parts, and what filling them needs: the
+    session's key, and the view count read with it."""
     session = selectors.session_for_page(slug=slug, user=request.user)
-    kept = render(
-        request,
-        SESSION_TEMPLATE,
-        {
-            **_session_context(session),
-            "view_count": JSON_VIEW_COUNT_MARK,
-            "views_line": VIEWS_LINE_MARK,
-            "views_chart": VIEWS_CHART_MARK,
-        },
-    )
-    page = page_cache.CachedPage(
-        content=kept.content, headers=dict(kept.items()), extra={"pk": session.pk}
-    )
-    if page_cache.is_cacheable_response(request, kept):
-        page_cache.keep_page(key, page)
-    return page, session.views
+    response = render(request, SESSION_TEMPLATE, {**_session_context(session), **holes})
+    return response, {"pk": session.pk, "views": session.views}
 
 
 def _session_context(session: Session) -> dict:

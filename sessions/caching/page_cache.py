@@ -2,15 +2,10 @@
 
 Every page an anonymous visitor sees is the same for every anonymous visitor (in one
 language, on one host), so it is rendered once and kept in the default cache. Its key
-holds the catalogue's version, a number that goes up whenever anything public changes
-(signals on every catalogue model, and the importer and bulk admin actions, which write
-without them): a changed catalogue is read under new keys, so an edit shows at once on
-every worker and host and no list of keys is ever kept. The version lives in the
-database, which all of them share. With a shared cache (Redis) the cache holds a copy,
-moved on with the database's at each commit, so that a cached page costs no query; each
-process keeps the number as long as Redis says it has not changed (sessions.tracked_version),
-so that it costs no round trip to Redis either. A page missing from the cache is
-rendered by one request while the others asking for it wait for that rendering.
+holds the catalogue's version (`version`), so an edit shows at once on every worker and
+host and no list of keys is ever kept; with a shared cache (Redis) reading the version
+costs no query and, most of the time, no round trip either. A page missing from the
+cache is rendered by one request while the others asking for it wait for that rendering.
 
 What changes without a new version (view counts, the week's most viewed, a session's
 chart of views per month) may be up to CATALOGUE_PAGE_CACHE_SECONDS old. Editors, signed
@@ -24,159 +19,25 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, field
-from functools import partial, wraps
+from functools import wraps
 from hashlib import md5
 from typing import TypeVar
 
 from django.conf import settings
-from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db import DEFAULT_DB_ALIAS, transaction
-from django.db.models import F, QuerySet
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.http import http_date
 
-from sessions.caching.tracked_version import tracked_key
-from sessions.models import CatalogueVersion, DailyViews
+from .version import catalogue_version, reading_one_version
 
 T = TypeVar("T")
-VERSION_ROW = 1
-# The copy of the version kept in a shared cache (CATALOGUE_VERSION_IN_CACHE).
-VERSION_CACHE_KEY = "catalogue-version"
-# The apps whose models the public pages show.
-CATALOGUE_APPS = {"catalogue", "strategies"}
-# Written on every view counted, and never shown as such on a cached page.
-NOT_PUBLIC_CONTENT = {DailyViews, CatalogueVersion}
-
-
-# The version
-
-
-# The version a visitor's request read first: all it reads is read at that version.
-_request_version: ContextVar[int | None] = ContextVar("catalogue_request_version", default=None)
-_reading_one_version: ContextVar[bool] = ContextVar("catalogue_reading_one_version", default=False)
-
-
-def catalogue_version(*, using: str = DEFAULT_DB_ALIAS) -> int:
-    """The catalogue's current version: from the shared cache when there is one, else
-    one query by primary key (none more while the page cache serves one request)."""
-    if (version := _request_version.get()) is not None:
-        return version
-    if settings.CATALOGUE_VERSION_IN_CACHE:
-        version = _version_from_cache(using)
-    else:
-        version = _version_from_database(using)
-    if _reading_one_version.get():
-        _request_version.set(version)
-    return version
-
-
-def _version_from_database(using: str) -> int:
-    numbers = (
-        CatalogueVersion.objects.using(using)
-        .filter(pk=VERSION_ROW)
-        .values_list("number", flat=True)
-    )
-    return next(iter(numbers), 0)
-
-
-def _version_from_cache(using: str) -> int:
-    tracked = tracked_key(caches[DEFAULT_CACHE_ALIAS], VERSION_CACHE_KEY)
-    if tracked is None:
-        return _read_version_from_cache(using)
-    return tracked.read(partial(_read_version_from_cache, using))
-
-
-def _read_version_from_cache(using: str) -> int:
-    version = cache.get(VERSION_CACHE_KEY)
-    if version is None:
-        # `add`, not `set`: a bump committed meanwhile has already put a newer number
-        # there, and that one must stay.
-        version = _version_from_database(using)
-        if not cache.add(VERSION_CACHE_KEY, version, timeout=None):
-            version = cache.get(VERSION_CACHE_KEY, version)
-    return version
-
-
-def _move_cached_version_on(using: str) -> None:
-    """Once a bump is committed, move the cache's copy on with it: each bump adds one
-    to both, so they stay equal whatever order the commits of several workers run in."""
-    try:
-        cache.incr(VERSION_CACHE_KEY)
-    except ValueError:
-        # Gone from the cache (a restart): put the committed number there, over any
-        # older one a reader may have copied just before this commit.
-        cache.set(VERSION_CACHE_KEY, _version_from_database(using), timeout=None)
-
-
-def bump_catalogue_version(*, using: str = DEFAULT_DB_ALIAS) -> None:
-    """Announce a change now: every page cached before it is read no more."""
-    _request_version.set(None)
-    updated = (
-        CatalogueVersion.objects.using(using).filter(pk=VERSION_ROW).update(number=F("number") + 1)
-    )
-    if not updated:
-        CatalogueVersion.objects.using(using).get_or_create(pk=VERSION_ROW, defaults={"number": 1})
-    if settings.CATALOGUE_VERSION_IN_CACHE:
-        transaction.on_commit(partial(_move_cached_version_on, using), using=using)
-
-
-def schedule_version_bump(*, using: str = DEFAULT_DB_ALIAS) -> None:
-    """Bump the version within the current transaction, so that the new number shows
-    exactly when the change it announces does (and goes with it if it rolls back).
-
-    Only editors and imports write the catalogue (counting views does not bump it), so
-    the row's lock, held until the commit, never keeps a visitor waiting.
-    """
-    bump_catalogue_version(using=using)
-
-
-_bumps_left_to_the_writer: ContextVar[bool] = ContextVar(
-    "catalogue_bumps_left_to_the_writer", default=False
-)
-
-
-@contextmanager
-def version_bumped_by_the_writer():
-    """Within the block, saving and linking bump no version: the writer (the importer,
-    saving thousands of sessions in one transaction) bumps it once itself."""
-    token = _bumps_left_to_the_writer.set(True)
-    try:
-        yield
-    finally:
-        _bumps_left_to_the_writer.reset(token)
-
-
-def _is_public_content(model) -> bool:
-    return model._meta.app_label in CATALOGUE_APPS and model not in NOT_PUBLIC_CONTENT
-
-
-def _changed(sender, using=DEFAULT_DB_ALIAS, **kwargs):
-    if _is_public_content(sender) and not _bumps_left_to_the_writer.get():
-        schedule_version_bump(using=using)
-
-
-def _links_changed(sender, action, using=DEFAULT_DB_ALIAS, **kwargs):
-    if (
-        action in ("post_add", "post_remove", "post_clear")
-        and _is_public_content(sender)
-        and not _bumps_left_to_the_writer.get()
-    ):
-        schedule_version_bump(using=using)
-
-
-def connect_signals() -> None:
-    uid = "catalogue-version-"
-    post_save.connect(_changed, dispatch_uid=f"{uid}saved")
-    post_delete.connect(_changed, dispatch_uid=f"{uid}deleted")
-    m2m_changed.connect(_links_changed, dispatch_uid=f"{uid}links")
 
 
 def _data_key(name: str) -> str:
@@ -251,20 +112,6 @@ def remember_count(items: QuerySet, count: int) -> None:
         return
     if name is not None:
         cache.set(_data_key(name), KeptValue(count), timeout())
-
-
-# Pages
-
-
-@contextmanager
-def reading_one_version():
-    """Within the block, the catalogue version is read once and then remembered."""
-    tokens = (_request_version.set(None), _reading_one_version.set(True))
-    try:
-        yield
-    finally:
-        _request_version.reset(tokens[0])
-        _reading_one_version.reset(tokens[1])
 
 
 def is_cacheable_request(request: HttpRequest) -> bool:

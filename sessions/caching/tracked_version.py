@@ -1,6 +1,6 @@
 """The catalogue version kept in each process while Redis says it has not changed.
 
-Every visitor's page starts by reading the catalogue version (sessions.page_cache). With
+Every visitor's page starts by reading the catalogue version (sessions.caching.version). With
 Redis that read was a round trip of its own: most of what serving a cached page cost
 beyond Django's own work. Redis's client-side caching ("tracking") lets each process
 keep the number instead: a connection of the process's own asks Redis to announce every

@@ -22,8 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from slugify import slugify
 
-from sessions.caching.page_cache import bump_catalogue_version
-from sessions.demo.loading import DEMO_DIR, LoadCounts, load_meetings
+from sessions.caching.version import bump_catalogue_version
 from sessions.models import (
     DailyViews,
     Participant,
@@ -36,6 +35,8 @@ from sessions.models import (
     Venue,
 )
 from sessions.search import refresh_all_search_vectors
+
+from .loading import DEMO_DIR, LoadCounts, load_meetings
 
 
 def _split(text: str) -> list[str]:

@@ -27,6 +27,7 @@ from igf_catalogue.api import BySlug, WebAddressField, site_url
 from sessions.browsing import people, selectors
 from sessions.browsing.filters import MAX_SEARCH_LENGTH, RELEVANCE, SORT_CHOICES, SessionFilter
 from sessions.caching import page_cache
+from sessions.caching.version import reading_one_version
 from sessions.models import Participant, Session, SessionType, Speaker, Tag, Topic, Venue
 from strategies.models import Enabler, Objective, Strategy
 
@@ -351,7 +352,7 @@ class SessionViewSet(BySlug, viewsets.ReadOnlyModelViewSet):
             data = super(SessionViewSet, self).list(request, *args, **kwargs).data
             return renderer.render(data, media_type, self.get_renderer_context())
 
-        with page_cache.reading_one_version():
+        with reading_one_version():
             body = page_cache.cached_for_address(request, rendered_list, variant=media_type)
         return HttpResponse(body, content_type=renderer.media_type)
 

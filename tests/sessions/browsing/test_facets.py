@@ -8,7 +8,7 @@ from django.http import QueryDict
 
 from sessions.browsing.facets import facet_counts
 from sessions.browsing.filters import SessionFilter
-from sessions.caching.page_cache import bump_catalogue_version, reading_one_version
+from sessions.caching.version import bump_catalogue_version, reading_one_version
 from sessions.models import Session, Speaker
 from sessions.search import refresh_search_vectors
 from tests.conftest import on_postgresql

@@ -11,24 +11,14 @@ from django.core.management import call_command
 from django.db import transaction
 
 from sessions.caching import page_cache
-from sessions.caching.page_cache import (
+from sessions.caching.page_cache import CachedPage, forget_recently_kept, keep_page, rendering_alone
+from sessions.caching.version import (
     VERSION_CACHE_KEY,
     VERSION_ROW,
-    CachedPage,
     bump_catalogue_version,
     catalogue_version,
-    forget_recently_kept,
-    keep_page,
-    rendering_alone,
 )
-from sessions.models import (
-    CatalogueVersion,
-    DailyViews,
-    Participant,
-    Session,
-    Speaker,
-    Transcript,
-)
+from sessions.models import CatalogueVersion, DailyViews, Participant, Session, Speaker, Transcript
 from tests.conftest import IN_CI, on_postgresql
 from tests.factories import EditorFactory, SessionFactory, TagFactory
 

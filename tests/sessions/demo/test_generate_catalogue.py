@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from sessions.caching.page_cache import catalogue_version
+from sessions.caching.version import catalogue_version
 from sessions.demo.synthetic import SESSION_TYPES, TOPICS, generate_catalogue
 from sessions.models import (
     DailyViews,
