@@ -7,15 +7,14 @@ import time
 import pytest
 
 from sessions.browsing.charts import BAR_AREA_HEIGHT, bar_chart
-from sessions.browsing.selectors import (
-    MonthViews,
-    first_of_month_before,
-    monthly_views,
+from sessions.browsing.selectors import MonthViews, first_of_month_before, monthly_views
+from sessions.counting.counter import record_view
+from sessions.counting.popular import (
     most_viewed_sessions,
     popular_sessions_of_last_days,
     popular_sessions_since,
 )
-from sessions.counting.counter import record_view, today
+from sessions.counting.visitors import today
 from sessions.models import Session
 from tests.factories import DailyViewsFactory, EditorFactory, SessionFactory
 from tests.page_parsing import first_element, link_texts, markup_problems, section, visible_text

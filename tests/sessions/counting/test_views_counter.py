@@ -22,7 +22,8 @@ from django.db import connection
 from django.test import RequestFactory
 from django_redis import get_redis_connection
 
-from sessions.counting.counter import count_view, is_countable, today, visitor_fingerprint
+from sessions.counting.counter import count_view
+from sessions.counting.visitors import is_countable, today, visitor_fingerprint
 from sessions.models import DailyViews, Session
 from tests.factories import DailyViewsFactory, EditorFactory, SessionFactory
 

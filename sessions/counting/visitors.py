@@ -1,0 +1,105 @@
+"""Recognising a visitor (DESIGN.md, "Counting views"): which requests are views by a
+person, and whether this one has viewed this session within the repeat-view window.
+
+Visitors are recognised for 30 minutes by a salted hash kept in a cache shared by every
+worker and host; there is no cookie, no server-side session and nothing personal stored.
+"""
+
+import datetime
+import hashlib
+import hmac
+import logging
+import re
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpRequest
+from django.utils import timezone
+
+from sessions.models import Session
+
+logger = logging.getLogger(__name__)
+
+BOT_USER_AGENT = re.compile(
+    r"bot|crawl|spider|slurp|archiver|fetch|scrape|preview|monitor|checker|headless"
+    r"|facebookexternalhit|whatsapp|mediapartners|google-inspectiontool|phantomjs"
+    r"|lighthouse|python-|curl|wget|httpie|libwww|java/|okhttp|go-http|axios|node-fetch",
+    re.IGNORECASE,
+)
+
+# Headers with which browsers announce a speculative load rather than a visit.
+PREFETCH_HEADERS = ("Sec-Purpose", "Purpose", "X-Purpose", "X-Moz")
+PREFETCH_VALUES = ("prefetch", "prerender", "preview")
+
+
+def is_countable(request: HttpRequest) -> bool:
+    """A GET by a person's browser: not HEAD, not a prefetch, not a bot."""
+    if request.method != "GET":
+        return False
+    for header in PREFETCH_HEADERS:
+        value = request.headers.get(header, "").lower()
+        if any(purpose in value for purpose in PREFETCH_VALUES):
+            return False
+    user_agent = request.headers.get("User-Agent", "").strip()
+    return bool(user_agent) and not BOT_USER_AGENT.search(user_agent)
+
+
+def client_address(request: HttpRequest) -> str:
+    """The visitor's address; behind a proxy, the one the proxy says it saw.
+
+    With CATALOGUE_CLIENT_IP_HEADER set (e.g. "HTTP_X_FORWARDED_FOR"), the last
+    address in that header is used: it is the one our own proxy appended. Those
+    before it come from the client and could be anything.
+    """
+    header = getattr(settings, "CATALOGUE_CLIENT_IP_HEADER", "")
+    if header and (forwarded := request.META.get(header, "").strip()):
+        return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def today() -> datetime.date:
+    """The day views are counted under and the visitor salt belongs to."""
+    return timezone.localdate()
+
+
+def visitor_fingerprint(
+    request: HttpRequest, session: Session, *, day: datetime.date | None = None
+) -> str:
+    """A hash that recognises one visitor viewing one session on `day` (today), and nothing else.
+
+    The salt is derived from the secret key and the day, so the same visitor gets an
+    unrelated hash the next day, and the hash cannot be linked back to them without
+    the secret key.
+    """
+    day = day or today()
+    daily_salt = hmac.new(
+        settings.SECRET_KEY.encode(), day.isoformat().encode(), hashlib.sha256
+    ).digest()
+    visitor = "\n".join(
+        [client_address(request), request.headers.get("User-Agent", ""), str(session.pk)]
+    )
+    return hmac.new(daily_salt, visitor.encode(), hashlib.sha256).hexdigest()
+
+
+def visitor_cache_key(request: HttpRequest, session: Session) -> str:
+    return f"seen:{visitor_fingerprint(request, session)}"
+
+
+def is_first_view_in_window(request: HttpRequest, session: Session) -> bool:
+    """Remember this visitor for the repeat-view window; False if they were already known.
+
+    `add` only succeeds for a key not already there, atomically in every shared
+    backend. If the cache cannot be reached the view is not counted, but the page is
+    still served.
+    """
+    try:
+        return caches["visitors"].add(
+            visitor_cache_key(request, session),
+            1,
+            timeout=settings.CATALOGUE_REPEAT_VIEW_WINDOW,
+        )
+    except Exception:
+        logger.warning(
+            "Visitor cache unavailable; view of session %s not counted", session.pk, exc_info=True
+        )
+        return False
