@@ -5,14 +5,9 @@ import re
 
 import pytest
 
-from sessions.browsing.people import merge_speakers
+from sessions.admin.speaker_merging import merge_speakers
 from sessions.models import Participant, Session, Speaker
-from tests.factories import (
-    ParticipantFactory,
-    SessionFactory,
-    SpeakerFactory,
-    TagFactory,
-)
+from tests.factories import ParticipantFactory, SessionFactory, SpeakerFactory, TagFactory
 from tests.page_parsing import link_texts, links, markup_problems, section, visible_text
 
 pytestmark = pytest.mark.django_db

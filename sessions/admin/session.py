@@ -1,0 +1,196 @@
+"""Sessions in the admin: the form editors spend their day in, with participants and
+transcripts inline, and bulk publishing."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.db.models import Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from igf_catalogue.admin import URLS_ASSUME_HTTPS
+from sessions.caching.version import schedule_version_bump
+from sessions.models import Participant, Session, Transcript
+from strategies.admin import strategy_part_label
+
+from .display import public_page, session_label
+
+
+class PreloadedAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete that labels its selected object from one already read, if given.
+
+    The stock widget reads its selected object with a query of its own, which in an
+    inline is one query per row.
+    """
+
+    preloaded = None
+
+    def optgroups(self, name, value, attr=None):
+        chosen = self.preloaded
+        selected = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        if chosen is None or selected != {str(chosen.pk)}:
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        label = self.choices.field.label_from_instance(chosen)
+        options.append(self.create_option(name, chosen.pk, label, selected, len(options)))
+        return [(None, options, 0)]
+
+
+class ParticipantForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # The wrapper adding the "+" and edit links holds the autocomplete itself.
+            widget = self.fields["speaker"].widget
+            getattr(widget, "widget", widget).preloaded = self.instance.speaker
+
+
+class ParticipantInline(admin.TabularInline):
+    model = Participant
+    form = ParticipantForm
+    fields = ["speaker", "role", "order"]
+    autocomplete_fields = ["speaker"]
+    extra = 1
+    verbose_name = _("participant")
+    verbose_name_plural = _("participants (organisers, speakers, moderators, rapporteurs)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("speaker")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "speaker":
+            kwargs["widget"] = PreloadedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class TranscriptInline(admin.StackedInline):
+    model = Transcript
+    fields = ["language", "text"]
+    extra = 0
+
+
+class SessionAdminForm(forms.ModelForm):
+    """The session form's checks across fields; SessionAdmin builds the fields themselves."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        related = cleaned_data.get("related")
+        if (
+            related is not None
+            and self.instance.pk
+            and related.filter(pk=self.instance.pk).exists()
+        ):
+            self.add_error("related", gettext("A session cannot be related to itself."))
+
+        strategies = cleaned_data.get("strategies")
+        if strategies is None:  # the field has its own error already
+            return cleaned_data
+        chosen = {strategy.pk for strategy in strategies}
+        for field in ["objectives", "enablers"]:
+            stray = [
+                part for part in cleaned_data.get(field) or [] if part.strategy_id not in chosen
+            ]
+            if stray:
+                names = "; ".join(strategy_part_label(part) for part in stray)
+                self.add_error(
+                    field,
+                    gettext(
+                        "Not part of the session's strategies: %(names)s. "
+                        "Select their strategy under Strategies, or remove them here."
+                    )
+                    % {"names": names},
+                )
+        return cleaned_data
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    form = SessionAdminForm
+    list_display = ["title", "date", "venue", "type", "topic", "status", "views"]
+    list_filter = ["status", "venue", "type", "topic"]
+    date_hierarchy = "date"
+    search_fields = ["title", "description"]
+    autocomplete_fields = [
+        "venue", "type", "topic", "tags", "related", "strategies", "objectives", "enablers",
+    ]  # fmt: skip
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["views", "published_at", "created_at", "updated_at"]
+    formfield_overrides = URLS_ASSUME_HTTPS
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "key"]}),
+        (_("When and where"), {"fields": ["date", ("start_time", "end_time"), "venue"]}),
+        (_("What"), {"fields": ["type", "topic", "tags", "description"]}),
+        (
+            _("Strategies"),
+            {
+                "fields": ["strategies", "objectives", "enablers"],
+                "description": _("Objectives and enablers must belong to the strategies selected."),
+            },
+        ),
+        (_("Links"), {"fields": ["url", "related"]}),
+        (
+            _("Publication"),
+            {"fields": ["status", "published_at", "views", "created_at", "updated_at"]},
+        ),
+    ]
+    inlines = [ParticipantInline, TranscriptInline]
+    actions = ["publish", "unpublish"]
+
+    def get_queryset(self, request):
+        # Venue, type and topic come in the same query, for the list's columns and the
+        # autocomplete's labels alike. (This takes the place of list_select_related,
+        # which the changelist ignores once a queryset has any select_related.)
+        return super().get_queryset(request).for_list()
+
+    def autocomplete_label(self, session):
+        return session_label(session)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        # The selected ones are labelled as in the autocomplete, read in the same query.
+        if db_field.name == "related":
+            formfield.queryset = formfield.queryset.select_related("venue")
+            formfield.label_from_instance = session_label
+        elif db_field.name in {"objectives", "enablers"}:
+            formfield.queryset = formfield.queryset.select_related("strategy")
+            formfield.label_from_instance = strategy_part_label
+        return formfield
+
+    def view_on_site(self, session):
+        # Straight to the page; the public view shows drafts to staff.
+        return public_page(session)
+
+    @admin.action(description=_("Publish selected sessions"))
+    def publish(self, request, queryset):
+        now = timezone.now()
+        count = queryset.update(
+            status=Session.Status.PUBLISHED,
+            # The first publication is remembered; republishing keeps it.
+            published_at=Coalesce("published_at", Value(now)),
+            updated_at=now,
+        )
+        schedule_version_bump()  # an update() sends no signal
+        self.message_user(
+            request,
+            ngettext("Published %d session.", "Published %d sessions.", count) % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Unpublish selected sessions"))
+    def unpublish(self, request, queryset):
+        count = queryset.update(status=Session.Status.DRAFT, updated_at=timezone.now())
+        schedule_version_bump()
+        self.message_user(
+            request,
+            ngettext(
+                "Unpublished %d session; it is a draft again.",
+                "Unpublished %d sessions; they are drafts again.",
+                count,
+            )
+            % count,
+            messages.SUCCESS,
+        )
