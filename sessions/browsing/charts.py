@@ -6,7 +6,7 @@ no inline style, and the figures are also given as text for screen readers.
 
 from dataclasses import dataclass
 
-from sessions.browsing.selectors import MonthViews
+from .selectors import MonthViews
 
 # In SVG user units; the stylesheet scales the chart to the width available.
 SLOT_WIDTH = 40

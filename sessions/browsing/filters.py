@@ -21,10 +21,11 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from sessions.browsing.selectors import years_with_sessions
 from sessions.models import Session, SessionType, Speaker, Tag, Topic, Venue
 from sessions.search import search_sessions
 from strategies.models import Strategy
+
+from .selectors import years_with_sessions
 
 FILTER_PARAMETERS = (
     "year", "venue", "type", "topic", "strategy", "speaker", "stakeholder", "tag", "q",

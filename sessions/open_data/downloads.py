@@ -13,7 +13,8 @@ from django.utils.http import content_disposition_header
 from sessions.browsing import selectors
 from sessions.browsing.filters import SessionFilter
 from sessions.models import Session
-from sessions.open_data.exporters import (
+
+from .exporters import (
     EXPORTERS,
     CalendarExporter,
     FrabJsonExporter,
