@@ -92,7 +92,7 @@ def speaker_pool(rng: random.Random, count: int) -> list[Speaker]:
 def session_records(sessions: int, *, seed: int, prefix: str):
     """The sessions of a synthetic programme, one dict at a time, in the import format.
 
-    Titles, types, topics, venues and words come from sessions/synthetic.py: a
+    Titles, types, topics, venues and words come from sessions/demo/synthetic.py: a
     description of 200 to 400 words, 2 to 6 speakers from a pool of one per five
     sessions, 1 to 4 tags, and for three sessions in ten 1 to 3 related keys anywhere
     in the file, so about half of them point forward.
@@ -353,7 +353,7 @@ def main() -> int:
     settings = throwaway_database_settings("igf_bench_import")
     import django
 
-    django.setup()  # for the vocabulary of sessions/synthetic.py
+    django.setup()  # for the vocabulary of sessions/demo/synthetic.py
     sessions, tenth = arguments.sessions, max(1, arguments.sessions // 10)
     report = Report()
     directory = Path(tempfile.mkdtemp(prefix="igf-import-"))
