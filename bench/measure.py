@@ -64,6 +64,8 @@ def site_environment(database_url: str, redis_url: str) -> dict[str, str]:
         "DATABASE_URL": database_url,
         # Every request of the benchmark comes from one address: no API rate limit.
         "CATALOGUE_API_ANON_RATE": "",
+        # visitors.lua gives each visitor an address of its own in X-Forwarded-For.
+        "CATALOGUE_CLIENT_IP_HEADER": "HTTP_X_FORWARDED_FOR",
         "PYTHONPATH": str(ROOT),
     }
     if redis_url:

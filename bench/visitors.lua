@@ -1,6 +1,6 @@
--- wrk script: every request comes from a new visitor (its own User-Agent), so each
--- view of a session page is counted, as the view counter tells apart visitors by
--- address and User-Agent. Counts the answers that say "X-View-Counted: 1" and prints
+-- wrk script: every request comes from a new visitor (its own User-Agent and address),
+-- so each view of a session page is counted, as the view counter tells apart visitors
+-- by address and User-Agent. Counts the answers that say "X-View-Counted: 1" and prints
 -- them, and the requests sent, when done:  wrk ... -s bench/visitors.lua <url> -- <token>
 local threads = {}
 
@@ -17,9 +17,16 @@ end
 
 function request()
   sent = sent + 1
+  -- Each from an address of its own in 198.18.0.0/15, the range kept for benchmarks,
+  -- named by the header the site is told to trust (CATALOGUE_CLIENT_IP_HEADER): the
+  -- counter takes at most a few views of a session from one address.
+  local n = number * 100000 + sent
   return wrk.format("GET", nil, {
     ["User-Agent"] = string.format(
       "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0 visitor/%s-%d-%d", token, number, sent
+    ),
+    ["X-Forwarded-For"] = string.format(
+      "198.%d.%d.%d", 18 + math.floor(n / 65536) % 2, math.floor(n / 256) % 256, n % 256
     ),
   })
 end

@@ -62,44 +62,72 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
-def visitor_fingerprint(
-    request: HttpRequest, session: Session, *, day: datetime.date | None = None
-) -> str:
-    """A hash that recognises one visitor viewing one session on `day` (today), and nothing else.
-
-    The salt is derived from the secret key and the day, so the same visitor gets an
-    unrelated hash the next day, and the hash cannot be linked back to them without
-    the secret key.
-    """
+def _daily_hash(*parts: str, day: datetime.date | None = None) -> str:
+    """A hash of `parts` under a salt of `day` (today): the salt is derived from the
+    secret key and the day, so the same parts give an unrelated hash the next day, and
+    the hash cannot be linked back to them without the secret key."""
     day = day or today()
     daily_salt = hmac.new(
         settings.SECRET_KEY.encode(), day.isoformat().encode(), hashlib.sha256
     ).digest()
-    visitor = "\n".join(
-        [client_address(request), request.headers.get("User-Agent", ""), str(session.pk)]
+    return hmac.new(daily_salt, "\n".join(parts).encode(), hashlib.sha256).hexdigest()
+
+
+def visitor_fingerprint(
+    request: HttpRequest, session: Session, *, day: datetime.date | None = None
+) -> str:
+    """A hash that recognises one visitor viewing one session on `day` (today), and nothing else."""
+    return _daily_hash(
+        client_address(request), request.headers.get("User-Agent", ""), str(session.pk), day=day
     )
-    return hmac.new(daily_salt, visitor.encode(), hashlib.sha256).hexdigest()
 
 
 def visitor_cache_key(request: HttpRequest, session: Session) -> str:
     return f"seen:{visitor_fingerprint(request, session)}"
 
 
+def address_cache_key(request: HttpRequest, session: Session) -> str:
+    """Where the views of `session` counted from this request's address are kept."""
+    return f"address:{_daily_hash(client_address(request), str(session.pk))}"
+
+
 def is_first_view_in_window(request: HttpRequest, session: Session) -> bool:
-    """Remember this visitor for the repeat-view window; False if they were already known.
+    """Remember this visitor for the repeat-view window; False if they were already
+    known, or if their address has had its share of views of `session` in the window.
 
     `add` only succeeds for a key not already there, atomically in every shared
     backend. If the cache cannot be reached the view is not counted, but the page is
     still served.
     """
+    visitors = caches["visitors"]
+    window = settings.CATALOGUE_REPEAT_VIEW_WINDOW
     try:
-        return caches["visitors"].add(
-            visitor_cache_key(request, session),
-            1,
-            timeout=settings.CATALOGUE_REPEAT_VIEW_WINDOW,
-        )
+        return visitors.add(
+            visitor_cache_key(request, session), 1, timeout=window
+        ) and _within_address_share(visitors, address_cache_key(request, session), window)
     except Exception:
         logger.warning(
             "Visitor cache unavailable; view of session %s not counted", session.pk, exc_info=True
         )
         return False
+
+
+def _within_address_share(visitors, key: str, window: int) -> bool:
+    """Count one more view against an address's share (CATALOGUE_VIEWS_PER_ADDRESS a
+    session and window); False once it is spent.
+
+    Without it, one client that changes its User-Agent on every request is a new visitor
+    each time. The share is per session, so the many people behind one address (a
+    conference's Wi-Fi) are each counted on every page until they are that many on one.
+    """
+    share = settings.CATALOGUE_VIEWS_PER_ADDRESS
+    if not share:
+        return True
+    if visitors.add(key, 1, timeout=window):
+        return True
+    try:
+        # Atomic in Redis; the database cache reads and writes, so two views at the same
+        # instant may both take the last place.
+        return visitors.incr(key) <= share
+    except ValueError:  # the window ended between the two calls
+        return visitors.add(key, 1, timeout=window)

@@ -23,6 +23,7 @@ from django.test import RequestFactory
 from django_redis import get_redis_connection
 
 from sessions.counting.counter import count_view
+from sessions.counting.popular import popular_sessions_of_last_days
 from sessions.counting.visitors import is_countable, today, visitor_fingerprint
 from sessions.models import DailyViews, Session
 from tests.factories import DailyViewsFactory, EditorFactory, SessionFactory
@@ -58,6 +59,11 @@ def browser(n: int) -> str:
         f"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
         f"(KHTML, like Gecko) Chrome/{100 + n}.0.{n}.0 Safari/537.36"
     )
+
+
+def address(n: int) -> str:
+    """A distinct address (in a range kept for documentation) for visitor number `n`."""
+    return f"203.0.{113 + n // 256}.{n % 256}"
 
 
 def views_of(session: Session) -> tuple[int, int]:
@@ -213,11 +219,14 @@ def test_ignored_requests_leave_nothing_in_the_visitor_cache():
 def test_the_visitor_cache_holds_a_hash_not_the_address_or_user_agent():
     session = SessionFactory()
     count_view(request(), session)
-    [stored] = visitor_cache_keys()
-    assert re.search(r"seen:[0-9a-f]{64}\b", stored)
-    assert ADDRESS not in stored
-    assert "Mozilla" not in stored and "Firefox" not in stored
-    assert visitor_fingerprint(request(), session) in stored
+    # The visitor, and their address's share of the session's views.
+    seen, address = sorted(visitor_cache_keys(), key=lambda key: "seen:" not in key)
+    assert re.search(r"seen:[0-9a-f]{64}\b", seen)
+    assert re.search(r"address:[0-9a-f]{64}\b", address)
+    for stored in (seen, address):
+        assert ADDRESS not in stored
+        assert "Mozilla" not in stored and "Firefox" not in stored
+    assert visitor_fingerprint(request(), session) in seen
 
 
 @pytest.mark.django_db
@@ -259,10 +268,10 @@ def test_a_busy_half_hour_does_not_make_the_cache_forget_visitors():
     """Django's database cache culls a third of its keys past MAX_ENTRIES (300 by default)."""
     session = SessionFactory()
     for n in range(400):
-        count_view(request(user_agent=browser(n)), session)
+        count_view(request(user_agent=browser(n), address=address(n)), session)
     assert views_of(session) == (400, 400)
     for n in range(0, 400, 40):
-        count_view(request(user_agent=browser(n)), session)
+        count_view(request(user_agent=browser(n), address=address(n)), session)
     assert views_of(session) == (400, 400)
 
 
@@ -496,9 +505,52 @@ def test_an_anonymous_visitor_gets_no_cookie_and_no_server_side_session(client):
 def test_the_page_leaves_only_a_hash_in_the_visitor_cache(client):
     session = SessionFactory()
     visit(client, session)
-    [stored] = visitor_cache_keys()
-    assert re.search(r"seen:[0-9a-f]{64}\b", stored)
-    assert ADDRESS not in stored and "Firefox" not in stored
+    seen, address = sorted(visitor_cache_keys(), key=lambda key: "seen:" not in key)
+    assert re.search(r"seen:[0-9a-f]{64}\b", seen)
+    assert re.search(r"address:[0-9a-f]{64}\b", address)
+    for stored in (seen, address):
+        assert ADDRESS not in stored and "Firefox" not in stored
+
+
+# -- One address's share: a client cannot inflate a count by changing its User-Agent
+
+
+@pytest.mark.django_db
+def test_one_client_rotating_its_user_agent_adds_at_most_the_addresss_share(client):
+    session = SessionFactory(views=100)
+    counted = [
+        visit(client, session, user_agent=browser(n)).has_header("X-View-Counted")
+        for n in range(50)
+    ]
+    assert counted == [True] * 10 + [False] * 40
+    assert views_of(session) == (110, 10)
+    # ... and the week's most viewed, counted from the same daily rows, with them.
+    assert [(s.pk, s.recent_views) for s in popular_sessions_of_last_days()] == [(session.pk, 10)]
+
+
+@pytest.mark.django_db
+def test_many_visitors_behind_one_address_are_each_counted_up_to_the_share(client, settings):
+    settings.CATALOGUE_VIEWS_PER_ADDRESS = 25  # a venue whose whole room reads one session
+    session, another = SessionFactory(), SessionFactory()
+    for n in range(30):
+        visit(client, session, user_agent=browser(n))
+    assert views_of(session) == (25, 25)
+    # The share is per session: the same people reading another session are counted...
+    for n in range(5):
+        visit(client, another, user_agent=browser(n))
+    assert views_of(another) == (5, 5)
+    # ... and so is anyone from elsewhere.
+    visit(client, session, user_agent=browser(0), address="198.51.100.7")
+    assert views_of(session) == (26, 26)
+
+
+@pytest.mark.django_db
+def test_no_share_when_the_setting_is_zero(client, settings):
+    settings.CATALOGUE_VIEWS_PER_ADDRESS = 0
+    session = SessionFactory()
+    for n in range(30):
+        visit(client, session, user_agent=browser(n))
+    assert views_of(session) == (30, 30)
 
 
 # -- Through a live server on PostgreSQL: real HTTP, real concurrency ------------------
@@ -517,20 +569,25 @@ def fetch(url: str, *, method: str = "GET", user_agent: str = FIREFOX, **headers
 
 @pytest.mark.postgres
 def test_fifty_concurrent_visitors_are_fifty_views(
-    live_server, transactional_db, empty_visitor_cache
+    live_server, transactional_db, empty_visitor_cache, settings
 ):
     session = SessionFactory(views=100)
     url = live_server.url + session.get_absolute_url()
+    # Fifty people, each from an address of their own, as a proxy in front reports them.
+    settings.CATALOGUE_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+
+    def visitor(n: int):
+        return fetch(url, user_agent=browser(n), **{"X-Forwarded-For": address(n)})
 
     with ThreadPoolExecutor(max_workers=50) as pool:
-        responses = list(pool.map(lambda n: fetch(url, user_agent=browser(n)), range(50)))
+        responses = list(pool.map(visitor, range(50)))
 
     assert [status for status, _ in responses] == [200] * 50
     assert all(headers.get_all("Set-Cookie") is None for _, headers in responses)
     assert views_of(session) == (150, 50)
 
     # One of the same visitors again, then everything that is not a view.
-    assert fetch(url, user_agent=browser(7))[0] == 200
+    assert visitor(7)[0] == 200
     for bot in BOTS:
         assert fetch(url, user_agent=bot)[0] == 200
     assert fetch(url, method="HEAD")[0] == 200
