@@ -91,6 +91,10 @@ def plan_chunk(
                 )
             )
             continue
+        for name in getattr(record.data, "repeated_names", ()):
+            errors[ordinal].append(
+                Problem(record.location, "is given more than once; give each field once", name)
+            )
         values = {}
         for name, value in record.data.items():
             if name not in KNOWN_FIELDS:

@@ -12,7 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from .records import LIST_FIELDS, REQUIRED_FIELDS, ImportFileError, Problem, Record
+from igf_catalogue.spreadsheet_cells import unguarded
+
+from .records import LIST_FIELDS, REQUIRED_FIELDS, ImportFileError, JsonObject, Problem, Record
 
 CSV_LIST_SEPARATOR = ";"
 # Bytes read at a time to check that a file is UTF-8.
@@ -120,7 +122,7 @@ def _read_json(path: Path) -> Iterator[Record]:
     if not text.strip():
         raise _no_sessions(any_text=False)
     try:
-        document = json.loads(text)
+        document = json.loads(text, object_pairs_hook=JsonObject.from_pairs)
     except json.JSONDecodeError as error:
         location = f"line {error.lineno}, column {error.colno}"
         raise ImportFileError([Problem(location, f"not valid JSON: {error.msg}")]) from None
@@ -145,7 +147,7 @@ def _read_jsonl(path: Path) -> Iterator[Record]:
             continue
         any_text = True
         try:
-            data = json.loads(line)
+            data = json.loads(line, object_pairs_hook=JsonObject.from_pairs)
         except json.JSONDecodeError as error:
             problems.append(
                 Problem(f"line {number}", f"not valid JSON: {error.msg} (column {error.colno})")
@@ -194,8 +196,9 @@ def _read_csv(path: Path) -> Iterator[Record]:
             continue
         # Values missing at the end of a short row count as empty.
         row = row + [""] * (len(header) - len(row))
+        # A cell the exporter kept from running as a formula reads back as it was.
         data = {
-            name: _split_list(value) if name in LIST_FIELDS else value
+            name: _split_list(unguarded(value)) if name in LIST_FIELDS else unguarded(value)
             for name, value in zip(header, row, strict=True)
         }
         any_record = True

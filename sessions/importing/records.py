@@ -2,6 +2,7 @@
 reports: its `Problem`s, `ImportFileError`, `ImportResult` and the `Warnings` about
 fields outside the format. Uses nothing else of the package and no model."""
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -27,6 +28,22 @@ class Record:
 
     location: str  # where it is in the file: "line 4" (CSV, JSONL) or "index 2" (JSON)
     data: object  # a dict of field name to value, unless the file is wrong
+
+
+class JsonObject(dict):
+    """An object of a JSON file, with the names it gives more than once: JSON allows
+    that, and a reader keeps the last value, so the first would be lost unsaid."""
+
+    repeated_names: tuple[str, ...] = ()
+
+    @classmethod
+    def from_pairs(cls, pairs: list[tuple[str, object]]) -> "JsonObject":
+        data = cls(pairs)
+        if len(data) < len(pairs):
+            data.repeated_names = tuple(
+                name for name, count in Counter(name for name, _ in pairs).items() if count > 1
+            )
+        return data
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,17 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.utils import translation
 
-from sessions.models import Participant, Session, SessionType, Speaker, Tag, Topic, Venue
+from sessions.models import (
+    Participant,
+    Session,
+    SessionType,
+    Speaker,
+    Tag,
+    Topic,
+    Transcript,
+    Venue,
+)
+from sessions.models.session import FIRST_SESSION_DAY, LAST_SESSION_DAY
 
 from .records import ONLINE
 
@@ -24,10 +34,15 @@ MAX_PLACE = Venue._meta.get_field("city").max_length
 MAX_SPEAKER_NAME = Speaker._meta.get_field("name").max_length
 MAX_ORGANISATION = Speaker._meta.get_field("organisation").max_length
 MAX_TAG = Tag._meta.get_field("name").max_length
+MAX_DESCRIPTION = Session._meta.get_field("description").max_length
+MAX_TRANSCRIPT = Transcript._meta.get_field("text").max_length
 MAX_VIEWS = 2_147_483_647  # PositiveIntegerField on every database Django supports
 
 DATE_FORMAT = re.compile(r"\d{4}-\d{2}-\d{2}")
 TIME_FORMAT = re.compile(r"(\d{1,2}):(\d{2})")
+# What no database column can hold: PostgreSQL refuses the NUL character, and a lone
+# surrogate (a JSON "\ud800" without its pair) is no character at all in UTF-8.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class InvalidValue(Exception):
@@ -49,10 +64,17 @@ def describe(value: object) -> str:
     return "text"
 
 
+def _storable(text: str) -> str:
+    if (found := UNSTORABLE.search(text)) is not None:
+        what = "a NUL character" if found[0] == "\x00" else "a lone surrogate (half a character)"
+        raise InvalidValue(f"holds {what} at position {found.start() + 1}, which cannot be stored")
+    return text
+
+
 def _text(value: object, *, max_length: int | None = None) -> str:
     if not isinstance(value, str):
         raise InvalidValue(f"must be text, not {describe(value)}")
-    value = value.strip()
+    value = _storable(value).strip()
     if max_length is not None and len(value) > max_length:
         raise InvalidValue(f"is {len(value)} characters long; the limit is {max_length}")
     return value
@@ -68,9 +90,15 @@ def _clean_date(value: object) -> datetime.date:
     if not DATE_FORMAT.fullmatch(text):
         raise InvalidValue(f'"{text}" is not a date in the form YYYY-MM-DD')
     try:
-        return datetime.date.fromisoformat(text)
+        day = datetime.date.fromisoformat(text)
     except ValueError:
         raise InvalidValue(f'"{text}" is not a real date') from None
+    if not FIRST_SESSION_DAY <= day <= LAST_SESSION_DAY:
+        raise InvalidValue(
+            f'"{text}" is not between {FIRST_SESSION_DAY} and {LAST_SESSION_DAY}, '
+            "the days the catalogue holds sessions of"
+        )
+    return day
 
 
 def _clean_time(value: object) -> datetime.time | None:
@@ -128,7 +156,7 @@ def _clean_list(value: object) -> list[str]:
     for item in value:
         if not isinstance(item, str) or not item.strip():
             raise InvalidValue(f"must hold non-empty text only, not {describe(item)}")
-        items.append(item.strip())
+        items.append(_storable(item).strip())
     return list(dict.fromkeys(items))  # without repeats, in order
 
 
@@ -177,6 +205,8 @@ def _speaker_entry(item: object) -> SpeakerEntry:
         item = {"name": item}
     if not isinstance(item, dict):
         raise InvalidValue(f"must be a name or an object with a name, not {describe(item)}")
+    if repeated := getattr(item, "repeated_names", ()):
+        raise InvalidValue(f'gives "{repeated[0]}" more than once')
 
     def given(name: str, max_length: int | None = None) -> str:
         value = item.get(name)
@@ -236,7 +266,7 @@ CLEANERS: dict[str, Callable[[object], object]] = {
     "start_time": _clean_time,
     "end_time": _clean_time,
     "topic": lambda value: _name(value) or Topic.DEFAULT,
-    "description": _text,
+    "description": lambda value: _text(value, max_length=MAX_DESCRIPTION),
     "status": _clean_status,
     "views": _clean_views,
     "related": _clean_list,
@@ -244,5 +274,5 @@ CLEANERS: dict[str, Callable[[object], object]] = {
     "url": _clean_url,
     "speakers": _clean_speakers,
     "tags": _clean_tags,
-    "transcript": _text,
+    "transcript": lambda value: _text(value, max_length=MAX_TRANSCRIPT),
 }

@@ -1,10 +1,29 @@
 """Where sessions took place."""
 
+import zoneinfo
+from functools import lru_cache
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from igf_catalogue.slugs import SlugFromMixin
+
+
+@lru_cache(maxsize=1)
+def _time_zone_names() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_time_zone(name: str) -> None:
+    """A name of the IANA time zone database, such as "America/Recife"."""
+    if name and name not in _time_zone_names():
+        raise ValidationError(
+            _("“%(name)s” is not a time zone; write one such as America/Recife."),
+            code="invalid_time_zone",
+            params={"name": name},
+        )
 
 
 class Venue(SlugFromMixin, models.Model):
@@ -17,7 +36,11 @@ class Venue(SlugFromMixin, models.Model):
     )
     slug = models.SlugField(_("slug"), max_length=220, unique=True, blank=True)
     time_zone = models.CharField(
-        _("time zone"), max_length=64, blank=True, help_text=_("e.g. America/Recife")
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("e.g. America/Recife"),
     )
     meeting_number = models.PositiveSmallIntegerField(
         _("meeting number"),
@@ -47,6 +70,11 @@ class Venue(SlugFromMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("sessions:venue", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The last day cannot come before the first.")})
 
     @property
     def name(self) -> str:

@@ -1,8 +1,11 @@
 """The session, what the catalogue is made of, and its transcripts."""
 
+import datetime
 import uuid
 
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
@@ -17,6 +20,17 @@ from strategies.models import Enabler, Objective, Strategy
 from .labels import SessionType, Tag, Topic
 from .people import Participant, Speaker
 from .places import Venue
+
+# The days a session may be dated: from 2005, when the World Summit on the Information
+# Society asked for the IGF (Day 0 events and preparatory meetings included), to the end
+# of the century. Beyond them a date is a typing mistake, and calendars cannot hold it.
+FIRST_SESSION_DAY = datetime.date(2005, 1, 1)
+LAST_SESSION_DAY = datetime.date(2099, 12, 31)
+# The longest texts an editor or an import may give, in characters: some fifty times the
+# longest description and five times the transcript of a three-hour session. Past them a
+# page would weigh megabytes.
+MAX_DESCRIPTION = 100_000
+MAX_TRANSCRIPT = 1_000_000
 
 
 class SessionQuerySet(models.QuerySet):
@@ -95,7 +109,10 @@ class Session(SlugFromMixin, models.Model):
     )
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=320, unique=True, blank=True)
-    date = models.DateField(_("date"))
+    date = models.DateField(
+        _("date"),
+        validators=[MinValueValidator(FIRST_SESSION_DAY), MaxValueValidator(LAST_SESSION_DAY)],
+    )
     start_time = models.TimeField(_("start time"), null=True, blank=True)
     end_time = models.TimeField(_("end time"), null=True, blank=True)
     type = models.ForeignKey(
@@ -111,7 +128,10 @@ class Session(SlugFromMixin, models.Model):
         Venue, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("venue")
     )
     description = models.TextField(
-        _("description"), blank=True, help_text=_("HTML is allowed and sanitised.")
+        _("description"),
+        blank=True,
+        max_length=MAX_DESCRIPTION,
+        help_text=_("HTML is allowed and sanitised."),
     )
     url = models.URLField(
         _("official page"),
@@ -196,6 +216,13 @@ class Session(SlugFromMixin, models.Model):
     def get_absolute_url(self):
         return reverse("sessions:detail", kwargs={"slug": self.slug})
 
+    def clean(self):
+        super().clean()
+        if self.end_time is not None and self.start_time is None:
+            raise ValidationError({"end_time": _("An end time needs a start time.")})
+        if self.end_time is not None and self.end_time <= self.start_time:
+            raise ValidationError({"end_time": _("The end time must be after the start time.")})
+
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
@@ -210,7 +237,7 @@ class Transcript(models.Model):
     language = models.CharField(
         _("language"), max_length=10, default="en", help_text=_("Language code, e.g. en, es, fr.")
     )
-    text = models.TextField(_("text"))
+    text = models.TextField(_("text"), max_length=MAX_TRANSCRIPT)
 
     class Meta:
         verbose_name = _("transcript")

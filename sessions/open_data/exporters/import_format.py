@@ -10,7 +10,9 @@ however large the catalogue.
 
 CSV carries the list fields joined with ";" and a speaker as a name only, the way the
 importer reads a CSV file; JSON and JSON Lines carry speakers in full. CSV starts with a
-byte order mark, so that spreadsheets read it as UTF-8 (the importer skips it).
+byte order mark, so that spreadsheets read it as UTF-8 (the importer skips it), and a
+cell a spreadsheet would run as a formula starts with a ' (`igf_catalogue.spreadsheet_cells`;
+the importer reads it back without).
 
 Uses `records` for the sessions and their records.
 """
@@ -22,6 +24,7 @@ from collections.abc import Iterable, Iterator
 
 from django.db.models import QuerySet
 
+from igf_catalogue.spreadsheet_cells import guarded
 from sessions.models import Session
 
 from .records import EXPORT_FIELDS, session_record, sessions_for_export
@@ -135,10 +138,10 @@ class _LineBuffer:
 
 def _csv_value(name: str, value) -> str:
     if name == "speakers":
-        return LIST_SEPARATOR.join(speaker["name"] for speaker in value)
-    if isinstance(value, list):
-        return LIST_SEPARATOR.join(value)
-    return str(value)
+        value = LIST_SEPARATOR.join(speaker["name"] for speaker in value)
+    elif isinstance(value, list):
+        value = LIST_SEPARATOR.join(value)
+    return guarded(str(value))
 
 
 EXPORTERS: dict[str, type[SessionExporter]] = {

@@ -19,6 +19,7 @@ from tests.factories import (
     TopicFactory,
     VenueFactory,
 )
+from tests.hostile import HOSTILE_VALUES
 from tests.page_parsing import link_texts, links, section, visible_text
 
 pytestmark = pytest.mark.django_db
@@ -316,58 +317,6 @@ PARAMETERS = [
     "year", "venue", "type", "topic", "strategy", "speaker", "stakeholder", "tag", "q", "sort",
     "page",
 ]  # fmt: skip
-HOSTILE_VALUES = [
-    "",
-    " ",
-    "abc",
-    "-1",
-    "0",
-    "1.5",
-    "1e9",
-    "NaN",
-    "inf",
-    "2015",
-    " 2015 ",
-    "２０１５",
-    "99999",
-    "9" * 5000,
-    "-" + "9" * 30,
-    "null",
-    "None",
-    "true",
-    "[]",
-    "{}",
-    "\x00",
-    "a\x00b",
-    "%00",
-    "%",
-    "%zz",
-    "%E2%82",
-    "%ff%fe",
-    "%C0%AE",
-    "<script>alert(1)</script>",
-    '"><img src=x onerror=alert(1)>',
-    "'><svg onload=alert(1)>",
-    "javascript:alert(1)",
-    "' OR '1'='1",
-    "1; DROP TABLE catalogue_session; --",
-    "1' UNION SELECT password FROM auth_user --",
-    "../../etc/passwd",
-    "{{ 7*7 }}",
-    "{% debug %}",
-    "${7*7}",
-    "\u202eevil",
-    "😀",
-    "ü",
-    "joão",
-    "\r\nSet-Cookie: x=1",
-    "x" * 10000,
-    "rio-de-janeiro-brazil",
-    "workshop",
-    "other",
-    "-views",
-    "title",
-]
 # Escaped, these read "&lt;script" and so on: only an unescaped tag could run.
 HOSTILE_MARKUP = ("<script", "<img", "<svg")
 # The one script the list page loads itself, left out before looking for those.

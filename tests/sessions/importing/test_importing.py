@@ -25,6 +25,7 @@ from sessions.importing import (
 from sessions.management.commands.import_sessions import ProgressLine
 from sessions.models import Session, SessionType, Speaker, Topic, Venue
 from tests.factories import SessionFactory, StrategyFactory, VenueFactory
+from tests.hostile import HOSTILE_VALUES
 
 pytestmark = pytest.mark.django_db
 
@@ -584,6 +585,39 @@ ERROR_CASES = {
         [session_record("a", related=["a"])],
         ['index 0, field "related": a session cannot be related to itself'],
     ),
+    "NUL in a title": (
+        ".json",
+        [session_record("a", title="Open\x00data")],
+        ['index 0, field "title": holds a NUL character at position 5, which cannot be stored'],
+    ),
+    "NUL in a speaker's name": (
+        ".jsonl",
+        [session_record("a", speakers=["Ana\x00"])],
+        ['line 1, field "speakers": speaker 1: holds a NUL character at position 4'],
+    ),
+    "NUL in a tag": (
+        ".csv",
+        [session_record("a", tags=["youth", "\x00"])],
+        ['line 2, field "tags": holds a NUL character at position 1'],
+    ),
+    "date before the IGF": (
+        ".json",
+        [session_record("a", date="0001-01-01")],
+        [
+            'index 0, field "date": "0001-01-01" is not between 2005-01-01 and 2099-12-31, '
+            "the days the catalogue holds sessions of"
+        ],
+    ),
+    "description too long": (
+        ".json",
+        [session_record("a", description="x" * 100_001)],
+        ['index 0, field "description": is 100001 characters long; the limit is 100000'],
+    ),
+    "transcript too long": (
+        ".jsonl",
+        [session_record("a", transcript="x" * 1_000_001)],
+        ['line 1, field "transcript": is 1000001 characters long; the limit is 1000000'],
+    ),
 }
 
 
@@ -855,3 +889,80 @@ def test_a_dry_run_shows_the_progress_of_the_checks(tmp_path):
     assert "150/150 sessions (100%)" in out
     assert "Checking" not in out
     assert not Session.objects.exists()
+
+
+# Characters no database stores, and JSON objects that say a field twice
+
+RAW_FILE_CASES = {
+    "a lone surrogate in JSON": (
+        ".json",
+        '[{"key": "a", "title": "T", "date": "2015-11-12", "type": "Workshop", '
+        '"venue": "Online", "description": "half \\ud800 a character"}]',
+        'index 0, field "description": holds a lone surrogate (half a character) at position 6',
+    ),
+    "a lone surrogate in JSON Lines": (
+        ".jsonl",
+        '{"key": "a", "title": "\\udfff", "date": "2015-11-12", "type": "W", "venue": "Online"}\n',
+        'line 1, field "title": holds a lone surrogate (half a character) at position 1',
+    ),
+    "a raw NUL byte in a CSV line": (
+        ".csv",
+        "key,title,date,type,venue\na,Open\x00data,2015-11-12,Workshop,Online\n",
+        'line 2, field "title": holds a NUL character at position 5',
+    ),
+    "a field given twice in a JSON object": (
+        ".json",
+        '[{"key": "a", "title": "First", "title": "Second", "date": "2015-11-12", '
+        '"type": "Workshop", "venue": "Online"}]',
+        'index 0, field "title": is given more than once; give each field once',
+    ),
+    "a field given twice in a JSON line": (
+        ".jsonl",
+        '{"key": "a", "key": "b", "title": "T", "date": "2015-11-12", "type": "W", '
+        '"venue": "Online"}\n',
+        'line 1, field "key": is given more than once; give each field once',
+    ),
+    "a speaker's field given twice": (
+        ".json",
+        '[{"key": "a", "title": "T", "date": "2015-11-12", "type": "W", "venue": "Online", '
+        '"speakers": [{"name": "Ana", "name": "Bea"}]}]',
+        'index 0, field "speakers": speaker 1: gives "name" more than once',
+    ),
+}
+
+
+@pytest.mark.parametrize("case", RAW_FILE_CASES, ids=list(RAW_FILE_CASES))
+@pytest.mark.parametrize("dry_run", [False, True], ids=["import", "dry run"])
+def test_a_value_that_cannot_be_stored_or_is_given_twice_is_an_error(
+    catalogue, tmp_path, case, dry_run
+):
+    extension, content, expected = RAW_FILE_CASES[case]
+    path = tmp_path / f"s{extension}"
+    path.write_text(content, encoding="utf-8")
+
+    message = run_failing_import(path, *(["--dry-run"] if dry_run else []))
+
+    assert f"error: {path}, {expected}" in message
+    assert "Traceback" not in message
+    assert database_snapshot() == catalogue
+
+
+TEXT_FIELDS = ["key", "title", "type", "topic", "venue", "description", "url", "transcript"]
+
+
+@pytest.mark.parametrize("field", TEXT_FIELDS)
+def test_hostile_values_in_a_text_field_are_imported_or_refused_cleanly(catalogue, tmp_path, field):
+    """Each hostile value, alone in a file: imported as given (sanitised, trimmed), or
+    refused with an error naming the record and field and nothing written."""
+    for number, value in enumerate(HOSTILE_VALUES):
+        before = database_snapshot()
+        record = {**session_record(f"hostile-{number}"), field: value}
+        path = write_file(tmp_path / f"hostile-{number}.jsonl", [record])
+        out, err = StringIO(), StringIO()
+        try:
+            call_command("import_sessions", str(path), stdout=out, stderr=err)
+        except CommandError as failure:
+            assert f'line 1, field "{field}"' in f"{err.getvalue()}{failure}", value
+            assert database_snapshot() == before, value
+        else:
+            assert "of 1 sessions" in out.getvalue(), value

