@@ -1,8 +1,9 @@
 """What every endpoint of the JSON API under /api/ shares, whichever app it serves.
 
-Both apps have endpoints, so this sits below them: pagination, read-only access,
-the throttle for anonymous clients, conditional GETs (ETag, Last-Modified, 304), finding objects by
-slug, and the error answers every operation documents in the OpenAPI schema.
+Both apps have endpoints, so this sits below them: pagination, filtering, read-only
+access, the throttle for anonymous clients, conditional GETs (ETag, Last-Modified, 304),
+finding objects by slug, and the error answers every operation documents in the OpenAPI
+schema.
 """
 
 import time
@@ -14,10 +15,15 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, set_response_etag
 from django.utils.http import http_date
+from django.utils.translation import gettext as _
+from django_filters import utils as filter_utils
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import permissions, serializers
-from rest_framework.exceptions import MethodNotAllowed
+from rest_framework.exceptions import MethodNotAllowed, NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.throttling import AnonRateThrottle
+
+from .filter_errors import NAMES_NOTHING
 
 API_PREFIX = "/api/"
 # Django's slug path converter: a slug never holds anything else.
@@ -41,6 +47,17 @@ class CataloguePagination(PageNumberPagination):
     def max_page_size(self) -> int:
         return settings.CATALOGUE_API_MAX_PAGE_SIZE
 
+    def get_page_size(self, request) -> int:
+        """The page size asked for, or the default; one outside 1 to the maximum is an
+        error, as the schema says, rather than quietly another size."""
+        asked = request.query_params.get(self.page_size_query_param)
+        if not asked:
+            return self.page_size
+        if not (asked.isascii() and asked.isdigit() and 1 <= int(asked) <= self.max_page_size):
+            message = _("A page holds 1 to %(limit)d results.") % {"limit": self.max_page_size}
+            raise ValidationError({self.page_size_query_param: [message]})
+        return int(asked)
+
     @property
     def page_size_query_description(self) -> str:
         return f"Results per page: {self.page_size} unless asked, at most {self.max_page_size}."
@@ -54,6 +71,24 @@ class CataloguePagination(PageNumberPagination):
         for parameter in parameters:
             parameter["schema"].update(bounds.get(parameter["name"], {}))
         return parameters
+
+
+class CatalogueFilterBackend(DjangoFilterBackend):
+    """django-filter's backend, answering a filter value of the wrong shape 400 and one
+    that names nothing 404 (`igf_catalogue.filter_errors`), each naming the parameter
+    with the reason the page gives."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            errors = filterset.form.errors
+            codes = {error.code for found in errors.as_data().values() for error in found}
+            if codes == {NAMES_NOTHING}:
+                raise NotFound(errors)
+            raise filter_utils.translate_validation(errors)
+        return filterset.qs
 
 
 class ReadOnly(permissions.BasePermission):
@@ -196,19 +231,25 @@ FILTER_ERRORS_SCHEMA = {
     "additionalProperties": {"type": "array", "items": {"type": "string"}},
 }
 PAGINATION_PARAMETERS = {"page", "page_size"}
+# A query parameter given empty ("?year=") is taken as not given, as the site's forms send
+# every field, empty ones too.
+EMPTY_VALUE = {"type": "string", "maxLength": 0}
 
 
 def add_error_responses(result, generator, request, public):
     """drf-spectacular postprocessing hook: document the errors any operation may answer.
 
     Every operation: 404 (no such object, or a page past the end) and 429 (too many
-    requests, with Retry-After). An operation with filters: 400 (a filter value that is
-    not valid, named with the reason).
+    requests, with Retry-After). An operation with query parameters: 400 (a value that is
+    not valid, named with the reason). An operation with filters: 404 also for a filter
+    value that names nothing, named with the reason. A query parameter given empty is
+    taken as not given, and its schema says so.
     """
     components = result.setdefault("components", {}).setdefault("schemas", {})
     components["Error"] = ERROR_SCHEMA
     components["FilterErrors"] = FILTER_ERRORS_SCHEMA
     error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    filter_errors = {"$ref": "#/components/schemas/FilterErrors"}
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
@@ -217,19 +258,25 @@ def add_error_responses(result, generator, request, public):
                 for parameter in operation.get("parameters", [])
                 if parameter.get("in") == "query"
             }
-            if parameters - PAGINATION_PARAMETERS:
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query":
+                    parameter["schema"] = {"anyOf": [parameter["schema"], EMPTY_VALUE]}
+            not_found = error
+            if parameters:
                 responses.setdefault(
                     "400",
                     {
-                        "description": "A filter value is not valid.",
-                        "content": {
-                            "application/json": {
-                                "schema": {"$ref": "#/components/schemas/FilterErrors"}
-                            }
-                        },
+                        "description": "A query parameter's value is not valid.",
+                        "content": {"application/json": {"schema": filter_errors}},
                     },
                 )
-            responses.setdefault("404", {"description": "Not found.", "content": error})
+            if parameters - PAGINATION_PARAMETERS:
+                not_found = {
+                    "application/json": {
+                        "schema": {"anyOf": [{"$ref": "#/components/schemas/Error"}, filter_errors]}
+                    }
+                }
+            responses.setdefault("404", {"description": "Not found.", "content": not_found})
             responses.setdefault(
                 "429",
                 {

@@ -290,7 +290,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "igf_catalogue.api.CataloguePagination",
     "PAGE_SIZE": CATALOGUE_SESSIONS_PER_PAGE,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["igf_catalogue.api.CatalogueFilterBackend"],
     # Counted in the default cache, which every worker shares when REDIS_URL is set.
     "DEFAULT_THROTTLE_CLASSES": ["igf_catalogue.api.AnonymousClientThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

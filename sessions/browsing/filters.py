@@ -21,11 +21,13 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from igf_catalogue.filter_errors import MALFORMED, NAMES_NOTHING
 from sessions.models import Session, SessionType, Speaker, Tag, Topic, Venue
+from sessions.models.session import FIRST_SESSION_DAY, LAST_SESSION_DAY
 from sessions.search import search_sessions
 from strategies.models import Strategy
 
-from .selectors import years_with_sessions
+from .selectors import in_public_use, years_with_sessions
 
 FILTER_PARAMETERS = (
     "year", "venue", "type", "topic", "strategy", "speaker", "stakeholder", "tag", "q",
@@ -106,8 +108,37 @@ class SlugChoiceField(django_filters.fields.ModelChoiceField):
         if value not in self.empty_values:
             value = str(value)
             if len(value) > LONGEST_SLUG or not slug_re.fullmatch(value):
-                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return super().to_python(value)
+                raise ValidationError(self.error_messages["invalid_choice"], code=MALFORMED)
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code=NAMES_NOTHING, params={"value": value}
+            ) from None
+
+
+class YearField(django_filters.fields.ChoiceField):
+    """A year among those with published sessions (the field's choices); a year outside
+    the catalogue's days, or no number at all, is malformed."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value and not (
+            value.isascii()
+            and value.isdigit()
+            and len(value) == 4
+            and FIRST_SESSION_DAY.year <= int(value) <= LAST_SESSION_DAY.year
+        ):
+            raise ValidationError(self.error_messages["invalid_choice"], code=MALFORMED)
+        return value
+
+    def validate(self, value):
+        try:
+            super().validate(value)
+        except ValidationError:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code=NAMES_NOTHING, params={"value": value}
+            ) from None
 
 
 class SlugFilter(django_filters.ModelChoiceFilter):
@@ -119,6 +150,10 @@ class SlugFilter(django_filters.ModelChoiceFilter):
         kwargs.setdefault("empty_label", any_label)
         kwargs.setdefault("error_messages", {"invalid_choice": unknown})
         super().__init__(*args, **kwargs)
+
+
+class YearFilter(django_filters.ChoiceFilter):
+    field_class = YearField
 
 
 @dataclass(frozen=True)
@@ -172,7 +207,7 @@ def without_empty_filters(query: QueryDict) -> str | None:
 
 
 class SessionFilter(django_filters.FilterSet):
-    year = django_filters.ChoiceFilter(
+    year = YearFilter(
         label=_("Year"),
         field_name="date",
         lookup_expr="year",
@@ -184,19 +219,19 @@ class SessionFilter(django_filters.FilterSet):
         label=_("Venue"),
         any_label=_("Any venue"),
         unknown=_("There is no such venue."),
-        queryset=Venue.objects.order_by("city"),
+        queryset=in_public_use(Venue.objects.order_by("city"), "venue"),
     )
     type = SlugFilter(
         label=_("Session type"),
         any_label=_("Any session type"),
         unknown=_("There is no such session type."),
-        queryset=SessionType.objects.all(),
+        queryset=in_public_use(SessionType.objects.all(), "type"),
     )
     topic = SlugFilter(
         label=_("Topic"),
         any_label=_("Any topic"),
         unknown=_("There is no such topic."),
-        queryset=Topic.objects.all(),
+        queryset=in_public_use(Topic.objects.all(), "topic"),
     )
     strategy = SlugFilter(
         label=_("Strategy"),
@@ -211,7 +246,7 @@ class SessionFilter(django_filters.FilterSet):
         label=_("Speaker"),
         any_label=_("Any speaker"),
         unknown=_("There is no such speaker."),
-        queryset=Speaker.objects.all(),
+        queryset=in_public_use(Speaker.objects.all(), "speakers"),
         method="featuring",
         widget=forms.HiddenInput,
     )
@@ -227,7 +262,7 @@ class SessionFilter(django_filters.FilterSet):
         label=_("Tag"),
         any_label=_("Any tag"),
         unknown=_("There is no such tag."),
-        queryset=Tag.objects.all(),
+        queryset=in_public_use(Tag.objects.all(), "tags"),
         method="tagged",
     )
     q = django_filters.CharFilter(

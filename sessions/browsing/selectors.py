@@ -25,6 +25,12 @@ FIRST_MEETING_YEAR = 2006
 PUBLISHED = Q(sessions__status=Session.Status.PUBLISHED)
 
 
+def in_public_use(queryset: QuerySet, link: str) -> QuerySet:
+    """The objects of `queryset` that a published session names through its field `link`
+    (its venue, type, topic, speakers or tags): one named by drafts only is not public yet."""
+    return queryset.filter(Exists(Session.objects.published().filter(**{link: OuterRef("pk")})))
+
+
 def session_for_page(*, slug: str, user: AbstractBaseUser | AnonymousUser) -> Session:
     """The session at `slug` as its page shows it, or Http404; six queries.
 

@@ -254,7 +254,8 @@ def tag_list(request: HttpRequest) -> HttpResponse:
 
 @page_cache.cache_page_for_visitors
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    tag = get_object_or_404(Tag, slug=slug)
+    # A tag of drafts only is not public yet.
+    tag = get_object_or_404(selectors.in_public_use(Tag.objects.all(), "tags"), slug=slug)
     return render(
         request,
         "sessions/tag_detail.html",

@@ -23,12 +23,20 @@ from rest_framework import serializers, viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 
-from igf_catalogue.api import BySlug, WebAddressField, site_url
+from igf_catalogue.api import SLUG_PATTERN, BySlug, WebAddressField, site_url
 from sessions.browsing import people, selectors
-from sessions.browsing.filters import MAX_SEARCH_LENGTH, RELEVANCE, SORT_CHOICES, SessionFilter
+from sessions.browsing.filters import (
+    LONGEST_SLUG,
+    MAX_SEARCH_LENGTH,
+    RELEVANCE,
+    RELEVANCE_CHOICE,
+    SORT_CHOICES,
+    SessionFilter,
+)
 from sessions.caching import page_cache
 from sessions.caching.version import reading_one_version
 from sessions.models import Participant, Session, SessionType, Speaker, Tag, Topic, Venue
+from sessions.models.session import FIRST_SESSION_DAY, LAST_SESSION_DAY
 from strategies.models import Enabler, Objective, Strategy
 
 # Serializers: what each object looks like
@@ -275,6 +283,16 @@ def with_session_counts(queryset: QuerySet) -> QuerySet:
     )
 
 
+class SessionApiFilter(SessionFilter):
+    """The list's filters as the API states them: `sort=relevance` is always one of the
+    sorts (the newest first without `q`), since a schema cannot say that it needs `q`."""
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.filters["sort"].extra["choices"] = [RELEVANCE_CHOICE, *SORT_CHOICES]
+        vars(self.filters["sort"]).pop("_field", None)
+
+
 # Viewsets
 
 SORT_VALUES = [value for value, _label in SORT_CHOICES]
@@ -294,16 +312,26 @@ SLUG_FILTERS = {
         parameters=[
             OpenApiParameter(
                 "year",
-                OpenApiTypes.INT,
-                description="A year with published sessions, e.g. 2015.",
+                {
+                    "type": "integer",
+                    "minimum": FIRST_SESSION_DAY.year,
+                    "maximum": LAST_SESSION_DAY.year,
+                },
+                description=(
+                    "A year with published sessions, e.g. 2015; a year without any is answered 404."
+                ),
             ),
             *[
-                OpenApiParameter(name, OpenApiTypes.STR, description=description)
+                OpenApiParameter(
+                    name,
+                    {"type": "string", "pattern": f"^{SLUG_PATTERN}$", "maxLength": LONGEST_SLUG},
+                    description=f"{description} A slug no published session has is answered 404.",
+                )
                 for name, description in SLUG_FILTERS.items()
             ],
             OpenApiParameter(
                 "q",
-                OpenApiTypes.STR,
+                {"type": "string", "maxLength": MAX_SEARCH_LENGTH},
                 description=(
                     "Search titles, descriptions, speakers, tags and transcripts "
                     f"(at most {MAX_SEARCH_LENGTH} characters)."
@@ -327,7 +355,7 @@ class SessionViewSet(BySlug, viewsets.ReadOnlyModelViewSet):
     """The published sessions of the catalogue."""
 
     serializer_class = SessionSerializer
-    filterset_class = SessionFilter
+    filterset_class = SessionApiFilter
 
     def get_queryset(self) -> QuerySet[Session]:
         return sessions_for_api()

@@ -251,26 +251,47 @@ def test_the_default_order_is_newest_first(client, varied_catalogue):
 @pytest.mark.parametrize(
     ("query", "parameter", "reason"),
     [
-        ("venue=nowhere", "venue", "There is no such venue."),
         ("type=not+a+slug", "type", "There is no such session type."),
         ("topic=%00", "topic", "There is no such topic."),
-        ("strategy=none", "strategy", "There is no such strategy."),
-        ("speaker=nobody", "speaker", "There is no such speaker."),
-        ("tag=no-tag", "tag", "There is no such tag."),
         ("year=1999", "year", "There are no sessions in that year."),
+        ("year=0", "year", "There are no sessions in that year."),
         ("year=abc", "year", "There are no sessions in that year."),
         ("stakeholder=robots", "stakeholder", "That is not a stakeholder group."),
         ("sort=best", "sort", "That is not a sort order, so the newest come first."),
-        ("sort=relevance", "sort", "That is not a sort order, so the newest come first."),
         (f"q={'x' * 201}", "q", "A search is at most 200 characters long."),
     ],
 )
-def test_an_invalid_filter_value_is_a_400_naming_it_with_the_pages_reason(
+def test_a_filter_value_off_the_schema_is_a_400_naming_it_with_the_pages_reason(
     client, varied_catalogue, query, parameter, reason
 ):
     response = client.get(f"/api/sessions/?{query}")
     assert response.status_code == 400
     assert response.json() == {parameter: [reason]}
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter", "reason"),
+    [
+        ("venue=nowhere", "venue", "There is no such venue."),
+        ("strategy=none", "strategy", "There is no such strategy."),
+        ("speaker=nobody", "speaker", "There is no such speaker."),
+        ("tag=no-tag", "tag", "There is no such tag."),
+        ("year=2050", "year", "There are no sessions in that year."),
+    ],
+)
+def test_a_filter_value_that_names_nothing_is_a_404_naming_it_with_the_pages_reason(
+    client, varied_catalogue, query, parameter, reason
+):
+    # The schema states each value's shape; which slugs and years exist it cannot.
+    response = client.get(f"/api/sessions/?{query}")
+    assert response.status_code == 404
+    assert response.json() == {parameter: [reason]}
+
+
+def test_relevance_without_a_search_is_the_newest_first(client, varied_catalogue):
+    assert api_slugs(client, "sort=relevance&page_size=100") == api_slugs(
+        client, "sort=-date&page_size=100"
+    )
 
 
 # The API and the page agree
@@ -357,13 +378,17 @@ def test_page_size_can_be_asked_up_to_the_maximum(client, settings, make_catalog
     make_catalogue(45)
     assert len(client.get("/api/sessions/?page_size=7").json()["results"]) == 7
     assert len(client.get("/api/sessions/?page_size=30").json()["results"]) == 30
-    assert len(client.get("/api/sessions/?page_size=1000").json()["results"]) == 30
+    for too_many_or_none in ("31", "1000", "0", "-1", "abc"):
+        response = client.get(f"/api/sessions/?page_size={too_many_or_none}")
+        assert response.status_code == 400
+        assert response.json() == {"page_size": ["A page holds 1 to 30 results."]}
 
 
 def test_the_default_maximum_page_size_is_a_hundred(client, make_catalogue):
     make_catalogue(101)
-    data = client.get("/api/sessions/?page_size=500").json()
+    data = client.get("/api/sessions/?page_size=100").json()
     assert (data["count"], len(data["results"])) == (101, 100)
+    assert client.get("/api/sessions/?page_size=101").status_code == 400
 
 
 @pytest.mark.parametrize("page", ["0", "99", "abc"])

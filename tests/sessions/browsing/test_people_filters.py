@@ -202,3 +202,13 @@ def test_filtered_list_query_count_is_constant(
     # and the tag's slugs.
     with django_assert_num_queries(12 if on_postgresql() else 14):
         assert client.get(url).status_code == 200
+
+
+def test_a_speaker_of_drafts_only_is_not_named_by_the_list(client):
+    secret = SpeakerFactory(name="Embargoed Minister")
+    ParticipantFactory(session=SessionFactory(status=Session.Status.DRAFT), speaker=secret)
+    SessionFactory(title="Public")
+    page = client.get(f"/sessions/?speaker={secret.slug}").content.decode()
+    assert "Embargoed Minister" not in page
+    assert "There is no such speaker." in page
+    assert client.get(f"/speakers/{secret.slug}/").status_code == 404

@@ -99,9 +99,25 @@ def test_tag_page_is_paginated(client):
     assert len(link_texts(second, "session-tile-title")) == 3
 
 
-def test_tag_without_published_sessions_says_so(client, tagged):
-    content = client.get("/tags/unused/").content.decode()
-    assert "No published session has this tag yet." in content
+def test_a_tag_without_published_sessions_has_no_page(client, tagged):
+    # Its name is the editors' until a published session carries it.
+    assert client.get("/tags/unused/").status_code == 404
+
+
+def test_a_tag_of_drafts_only_is_nowhere_in_public(client):
+    secret = TagFactory(name="Embargoed announcement")
+    draft = SessionFactory(status=Session.Status.DRAFT, tags=[secret])
+    SessionFactory(title="Public", tags=[TagFactory(name="Open data")])
+
+    assert client.get(f"/tags/{secret.slug}/").status_code == 404
+    listing = client.get("/sessions/").content.decode()
+    assert "Open data" in listing
+    assert "Embargoed announcement" not in listing
+    assert "Embargoed announcement" not in client.get("/tags/").content.decode()
+    filtered = client.get(f"/sessions/?tag={secret.slug}").content.decode()
+    assert "There is no such tag." in filtered
+    assert "Embargoed announcement" not in filtered
+    assert draft.title not in filtered
 
 
 def test_unknown_tag_is_a_404(client):
