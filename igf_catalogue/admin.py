@@ -1,8 +1,18 @@
-"""The editors' admin site: its titles, and autocomplete labels chosen by each model admin."""
+"""The editors' admin site: its titles, its sign-in form, autocomplete labels chosen by
+each model admin, and the guards that keep values no database can hold from reaching one."""
+
+from functools import wraps
 
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 # Links typed without a scheme are taken as https (Django 6's default, stated for 5.2).
@@ -24,11 +34,117 @@ class LabelledAutocompleteJsonView(AutocompleteJsonView):
         return result
 
 
+class CatalogueAuthenticationForm(AdminAuthenticationForm):
+    """The sign-in form, turning away a username longer than any account's before it is
+    tried (django-axes records each failed one, in a column of 255 characters).
+
+    Django's form states the length only in the field's HTML, not as a validator."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
+
+
+class StorableChoicesMixin:
+    """An autocomplete that shows only the chosen values its field could look up.
+
+    A form sent back with a value that is no key ("abc", a NUL character, a number past
+    the column's range) is invalid and says so, but the stock widget, redrawing it,
+    would look that value up and fail; a prefilled add form (`?tags=abc`) the same."""
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [v for v in value if self._is_storable(v)], attr)
+
+    def _is_storable(self, value) -> bool:
+        remote = self.field.remote_field
+        to_field = remote.model._meta.get_field(
+            getattr(remote, "field_name", None) or remote.model._meta.pk.name
+        )
+        try:
+            to_field.clean(value, None)
+        except ValidationError:
+            return False
+        return True
+
+
+class StorableAutocompleteSelect(StorableChoicesMixin, AutocompleteSelect):
+    pass
+
+
+class StorableAutocompleteSelectMultiple(StorableChoicesMixin, AutocompleteSelectMultiple):
+    pass
+
+
+class StorableAutocompletes:
+    """A ModelAdmin or inline mixin: its `autocomplete_fields` use the widgets above."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = StorableAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = StorableAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class YearsInRangeChangeList(ChangeList):
+    """A list whose date hierarchy treats a year too large for a date (`?date__year=9999999999`)
+    as the lookup it cannot apply that it is, not as a crash: Django catches ValueError there,
+    not OverflowError."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+class DateHierarchyInRange:
+    """A ModelAdmin mixin, for one with a `date_hierarchy`: its list is a
+    `YearsInRangeChangeList`."""
+
+    def get_changelist(self, request, **kwargs):
+        return YearsInRangeChangeList
+
+
+def holds_nul(request) -> bool:
+    """Whether the query string holds a NUL character, which PostgreSQL refuses in any
+    text it is given: as a list filter, a search, an autocomplete's term, a prefill."""
+    return any(
+        "\x00" in key or any("\x00" in value for value in values)
+        for key, values in request.GET.lists()
+    )
+
+
 class CatalogueAdminSite(admin.AdminSite):
     site_header = _("IGF Session Catalogue administration")
     site_title = _("IGF Session Catalogue")
     index_title = _("Catalogue administration")
     site_url = "/"
+    login_form = CatalogueAuthenticationForm
+
+    def admin_view(self, view, cacheable=False):
+        guarded = super().admin_view(view, cacheable)
+
+        @wraps(view)
+        def refusing_nul(request, *args, **kwargs):
+            if holds_nul(request):
+                return TemplateResponse(
+                    request,
+                    "admin/refused_query.html",
+                    {**self.each_context(request), "title": _("This address cannot be read")},
+                    status=400,
+                )
+            return guarded(request, *args, **kwargs)
+
+        return refusing_nul
 
     def autocomplete_view(self, request):
         return LabelledAutocompleteJsonView.as_view(admin_site=self)(request)

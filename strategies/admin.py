@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from igf_catalogue.admin import URLS_ASSUME_HTTPS
+from igf_catalogue.admin import URLS_ASSUME_HTTPS, StorableAutocompletes
 
 from .models import Enabler, Objective, Strategy
 
@@ -53,7 +53,7 @@ class StrategyAdmin(admin.ModelAdmin):
         return strategy.session_count
 
 
-class StrategyPartAdmin(admin.ModelAdmin):
+class StrategyPartAdmin(StorableAutocompletes, admin.ModelAdmin):
     """Objectives and enablers are edited inline on their strategy.
 
     They have an admin of their own only for the session form's autocomplete, which

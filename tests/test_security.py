@@ -247,6 +247,15 @@ def test_repeated_wrong_passwords_lock_the_account_out_even_with_the_right_one(c
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("length", [151, 255, 256, 5000])
+def test_a_username_longer_than_any_account_is_a_form_error(client, length):
+    response = sign_in(client, "a" * length, "wrong password")
+    assert response.status_code == 200
+    assert "Ensure this value has at most 150 characters" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
 def test_a_lockout_leaves_other_editors_free_to_sign_in(client):
     locked, other = EditorFactory(), EditorFactory()
     for _ in range(settings.AXES_FAILURE_LIMIT):

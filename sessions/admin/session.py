@@ -3,14 +3,18 @@ transcripts inline, and bulk publishing."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from igf_catalogue.admin import URLS_ASSUME_HTTPS
+from igf_catalogue.admin import (
+    URLS_ASSUME_HTTPS,
+    DateHierarchyInRange,
+    StorableAutocompletes,
+    StorableAutocompleteSelect,
+)
 from sessions.caching.version import schedule_version_bump
 from sessions.models import Participant, Session, Transcript
 from strategies.admin import strategy_part_label
@@ -18,7 +22,7 @@ from strategies.admin import strategy_part_label
 from .display import public_page, session_label
 
 
-class PreloadedAutocompleteSelect(AutocompleteSelect):
+class PreloadedAutocompleteSelect(StorableAutocompleteSelect):
     """An autocomplete that labels its selected object from one already read, if given.
 
     The stock widget reads its selected object with a query of its own, which in an
@@ -47,7 +51,7 @@ class ParticipantForm(forms.ModelForm):
             getattr(widget, "widget", widget).preloaded = self.instance.speaker
 
 
-class ParticipantInline(admin.TabularInline):
+class ParticipantInline(StorableAutocompletes, admin.TabularInline):
     model = Participant
     form = ParticipantForm
     fields = ["speaker", "role", "order"]
@@ -108,7 +112,7 @@ class SessionAdminForm(forms.ModelForm):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(DateHierarchyInRange, StorableAutocompletes, admin.ModelAdmin):
     form = SessionAdminForm
     list_display = ["title", "date", "venue", "type", "topic", "status", "views"]
     list_filter = ["status", "venue", "type", "topic"]

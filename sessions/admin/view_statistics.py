@@ -2,11 +2,12 @@
 
 from django.contrib import admin
 
+from igf_catalogue.admin import DateHierarchyInRange
 from sessions.models import DailyViews
 
 
 @admin.register(DailyViews)
-class DailyViewsAdmin(admin.ModelAdmin):
+class DailyViewsAdmin(DateHierarchyInRange, admin.ModelAdmin):
     """Read-only: the counts are written by the public site as views happen."""
 
     list_display = ["day", "session", "views"]

@@ -1,0 +1,228 @@
+"""The admin with the hostile values the public pages survive: every list page, filter,
+search, autocomplete, prefilled add form and doctored form answers without a server
+error, and values the catalogue cannot hold are refused with a clear message."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from sessions.models import Session, Venue
+from tests.factories import (
+    EditorFactory,
+    SessionFactory,
+    SpeakerFactory,
+    StrategyFactory,
+    TagFactory,
+    VenueFactory,
+)
+from tests.hostile import HOSTILE_VALUES
+from tests.sessions.admin.test_admin import new_session_form, session_form
+
+pytestmark = pytest.mark.django_db
+
+LIST_PAGES = [
+    "admin:catalogue_session_changelist",
+    "admin:catalogue_speaker_changelist",
+    "admin:catalogue_venue_changelist",
+    "admin:catalogue_sessiontype_changelist",
+    "admin:catalogue_topic_changelist",
+    "admin:catalogue_tag_changelist",
+    "admin:catalogue_dailyviews_changelist",
+    "admin:strategies_strategy_changelist",
+    "admin:strategies_objective_changelist",
+    "admin:strategies_enabler_changelist",
+]
+# The list filters and searches of those pages, and what any admin list reads.
+LIST_PARAMETERS = [
+    "q", "status", "venue__id__exact", "type__id__exact", "topic__id__exact",
+    "stakeholder_group", "regional_group", "country", "date__year", "day__year", "o", "p",
+    "e", "all",
+]  # fmt: skip
+AUTOCOMPLETES = [
+    ("catalogue", "session", "related"),
+    ("catalogue", "session", "tags"),
+    ("catalogue", "session", "objectives"),
+    ("catalogue", "session", "venue"),
+    ("catalogue", "participant", "speaker"),
+]
+
+
+@pytest.fixture
+def editor_client():
+    client = Client()
+    client.force_login(EditorFactory())
+    return client
+
+
+@pytest.fixture
+def catalogue():
+    session = SessionFactory(tags=[TagFactory(name="Youth")], strategies=[StrategyFactory()])
+    SpeakerFactory(name="Arjun Mehta")
+    return session
+
+
+@pytest.mark.parametrize("page", LIST_PAGES)
+def test_every_admin_list_survives_every_hostile_value_in_every_parameter(
+    editor_client, catalogue, page
+):
+    url = reverse(page)
+    for value in HOSTILE_VALUES:
+        response = editor_client.get(url, dict.fromkeys(LIST_PARAMETERS, value))
+        # 200, Django's own redirect for a lookup it cannot apply (?e=1), or 400 for a
+        # NUL character: never a server error.
+        assert response.status_code in (200, 302, 400), (value, response.status_code)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/catalogue/session/?status=%00",
+        "/admin/catalogue/speaker/?stakeholder_group=%00",
+        "/admin/strategies/strategy/?country=%00",
+        "/admin/catalogue/session/?q=a%00b",
+        "/admin/catalogue/session/add/?venue=%00",
+        "/admin/catalogue/session/add/?related=%00",
+    ],
+)
+def test_a_nul_character_in_an_admin_address_is_refused_with_a_message(editor_client, path):
+    response = editor_client.get(path)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "This address cannot be read" in page
+    assert "holds a NUL character" in page
+
+
+@pytest.mark.parametrize(("app_label", "model_name", "field_name"), AUTOCOMPLETES)
+def test_autocompletes_survive_every_hostile_term(
+    editor_client, catalogue, app_label, model_name, field_name
+):
+    for value in HOSTILE_VALUES:
+        response = editor_client.get(
+            reverse("admin:autocomplete"),
+            {
+                "app_label": app_label,
+                "model_name": model_name,
+                "field_name": field_name,
+                "term": value,
+            },
+        )
+        assert response.status_code in (200, 400, 403, 404), (value, response.status_code)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["tags=abc", "tags=1,abc,99999999999999999999", "venue=abc", "related=-1", "type=1.5"],
+)
+def test_an_add_form_prefilled_with_values_that_are_no_keys_still_opens(
+    editor_client, catalogue, query
+):
+    response = editor_client.get(f"/admin/catalogue/session/add/?{query}")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"venue": "abc"},
+        {"venue": "\x00"},
+        {"venue": "99999999999999999999"},
+        {"tags": ["abc"]},
+        {"tags": ["\x00"]},
+        {"related": ["1", "abc"]},
+        {"objectives": ["abc"]},
+    ],
+)
+def test_a_doctored_form_is_shown_again_with_its_errors(editor_client, catalogue, changes):
+    response = editor_client.post(
+        reverse("admin:catalogue_session_add"), new_session_form() | changes
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors
+    assert not Session.objects.filter(key="igf2015-mexico-msh").exists()
+
+
+# Values valid one by one, but not together or not at all
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"date": "0001-01-01"}, "date", "greater than or equal to 2005-01-01"),
+        ({"date": "2150-01-01"}, "date", "less than or equal to 2099-12-31"),
+        ({"start_time": "11:00", "end_time": "10:30"}, "end_time", "after the start time"),
+        ({"start_time": "11:00", "end_time": "11:00"}, "end_time", "after the start time"),
+        ({"end_time": "10:30"}, "end_time", "An end time needs a start time."),
+        ({"description": "x" * 100_001}, "description", "at most 100000 characters"),
+    ],
+)
+def test_a_session_form_refuses_what_the_catalogue_cannot_hold(
+    editor_client, changes, field, message
+):
+    response = editor_client.post(
+        reverse("admin:catalogue_session_add"), new_session_form() | changes
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert message in " ".join(errors[field]), errors
+    assert not Session.objects.filter(key="igf2015-mexico-msh").exists()
+
+
+def test_a_transcript_longer_than_the_limit_is_refused(editor_client, catalogue):
+    data = session_form(catalogue)
+    data.update(
+        {
+            "transcripts-TOTAL_FORMS": "1",
+            "transcripts-0-language": "en",
+            "transcripts-0-text": "x" * 1_000_001,
+        }
+    )
+    response = editor_client.post(
+        reverse("admin:catalogue_session_change", args=[catalogue.pk]), data
+    )
+    assert response.status_code == 200
+    assert "at most 1000000 characters" in response.content.decode()
+    assert not catalogue.transcripts.exists()
+
+
+def venue_form(**changes) -> dict:
+    return {
+        "city": "Riyadh",
+        "country": "Saudi Arabia",
+        "country_code": "SA",
+        "slug": "riyadh-saudi-arabia",
+        "time_zone": "Asia/Riyadh",
+        "meeting_number": "19",
+        "start_date": "2024-12-15",
+        "end_date": "2024-12-19",
+        **changes,
+    }
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"time_zone": "Mars/Olympus"}, "time_zone", "“Mars/Olympus” is not a time zone"),
+        ({"end_date": "2024-12-14"}, "end_date", "The last day cannot come before the first."),
+    ],
+)
+def test_a_venue_form_refuses_what_the_catalogue_cannot_hold(
+    editor_client, changes, field, message
+):
+    response = editor_client.post(reverse("admin:catalogue_venue_add"), venue_form(**changes))
+    assert response.status_code == 200
+    assert message in " ".join(response.context["adminform"].form.errors[field])
+    assert not Venue.objects.filter(city="Riyadh").exists()
+
+
+def test_a_real_venue_is_saved(editor_client):
+    response = editor_client.post(reverse("admin:catalogue_venue_add"), venue_form())
+    assert response.status_code == 302
+    assert Venue.objects.get(city="Riyadh").time_zone == "Asia/Riyadh"
+
+
+def test_a_session_of_a_venue_with_an_unknown_time_zone_still_has_a_calendar(client):
+    # A venue saved before time zones were checked.
+    venue = VenueFactory(time_zone="Mars/Olympus")
+    session = SessionFactory(venue=venue, start_time="10:00", end_time="11:00")
+    response = client.get(f"/sessions/{session.slug}/calendar.ics")
+    assert response.status_code == 200
