@@ -129,9 +129,6 @@ if DATABASE_REPLICA_URL := os.environ.get("DATABASE_REPLICA_URL", ""):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# How long a visitor's view of a session is remembered, so that a repeat is not counted.
-CATALOGUE_REPEAT_VIEW_WINDOW = 30 * 60  # seconds
-
 # The default cache holds rendered data and may be per process. Recognising a
 # returning visitor must work across every worker and host, so it never is.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -167,9 +164,6 @@ else:
             # of its keys, and those visitors would be counted again: leave room
             # for every visitor of a busy half hour.
             "OPTIONS": {"MAX_ENTRIES": 100_000},
-            # What an address's share of views is kept for: `incr` writes it again
-            # with the cache's own timeout.
-            "TIMEOUT": CATALOGUE_REPEAT_VIEW_WINDOW,
         },
     }
     CATALOGUE_VERSION_IN_CACHE = False
@@ -269,6 +263,8 @@ CATALOGUE_RELATED_SESSIONS = int(os.environ.get("CATALOGUE_RELATED_SESSIONS", "3
 CATALOGUE_SESSIONS_PER_PAGE = 20
 # The most sessions a calendar (.ics) of a list holds: the first ones of the list.
 CATALOGUE_CALENDAR_MAX_EVENTS = 5000
+# How long a visitor's view of a session is remembered, so that a repeat is not counted.
+CATALOGUE_REPEAT_VIEW_WINDOW = 30 * 60  # seconds
 # The views of one session that one client address may add in the repeat-view window,
 # whatever the User-Agents it sends (0: no limit). Ten counts the first ten people of a
 # workshop's audience behind a conference's shared Wi-Fi, and keeps one client from

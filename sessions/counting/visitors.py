@@ -10,6 +10,8 @@ import hashlib
 import hmac
 import logging
 import re
+import time
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import caches
@@ -62,15 +64,17 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
+@lru_cache(maxsize=2)
+def _daily_salt(secret_key: str, day: datetime.date) -> bytes:
+    return hmac.new(secret_key.encode(), day.isoformat().encode(), hashlib.sha256).digest()
+
+
 def _daily_hash(*parts: str, day: datetime.date | None = None) -> str:
     """A hash of `parts` under a salt of `day` (today): the salt is derived from the
     secret key and the day, so the same parts give an unrelated hash the next day, and
     the hash cannot be linked back to them without the secret key."""
-    day = day or today()
-    daily_salt = hmac.new(
-        settings.SECRET_KEY.encode(), day.isoformat().encode(), hashlib.sha256
-    ).digest()
-    return hmac.new(daily_salt, "\n".join(parts).encode(), hashlib.sha256).hexdigest()
+    salt = _daily_salt(settings.SECRET_KEY, day or today())
+    return hmac.new(salt, "\n".join(parts).encode(), hashlib.sha256).hexdigest()
 
 
 def visitor_fingerprint(
@@ -86,14 +90,24 @@ def visitor_cache_key(request: HttpRequest, session: Session) -> str:
     return f"seen:{visitor_fingerprint(request, session)}"
 
 
-def address_cache_key(request: HttpRequest, session: Session) -> str:
-    """Where the views of `session` counted from this request's address are kept."""
-    return f"address:{_daily_hash(client_address(request), str(session.pk))}"
+def address_cache_key(request: HttpRequest, session: Session, window: int) -> str:
+    """Where the views of `session` counted from this request's address in the current
+    window are kept. The window's number is part of the key, so that every backend
+    starts a new share at the same moment, whatever it does to a key's expiry."""
+    number = int(time.time()) // window
+    return f"address:{_daily_hash(client_address(request), str(session.pk))}:{number}"
 
 
 def is_first_view_in_window(request: HttpRequest, session: Session) -> bool:
     """Remember this visitor for the repeat-view window; False if they were already
-    known, or if their address has had its share of views of `session` in the window.
+    known, or if their address has had its share of views of `session` in the window
+    (CATALOGUE_VIEWS_PER_ADDRESS).
+
+    Without the share, one client that changes its User-Agent on every request is a new
+    visitor each time. It is per session, so the many people behind one address (a
+    conference's Wi-Fi) are each counted on every page until they are that many on one.
+    An address whose share is spent writes nothing more, so a disguised client cannot
+    fill the cache either.
 
     `add` only succeeds for a key not already there, atomically in every shared
     backend. If the cache cannot be reached the view is not counted, but the page is
@@ -101,10 +115,14 @@ def is_first_view_in_window(request: HttpRequest, session: Session) -> bool:
     """
     visitors = caches["visitors"]
     window = settings.CATALOGUE_REPEAT_VIEW_WINDOW
+    share = settings.CATALOGUE_VIEWS_PER_ADDRESS
+    address_key = address_cache_key(request, session, window)
     try:
-        return visitors.add(
-            visitor_cache_key(request, session), 1, timeout=window
-        ) and _within_address_share(visitors, address_cache_key(request, session), window)
+        if share and visitors.get(address_key, 0) >= share:
+            return False
+        if not visitors.add(visitor_cache_key(request, session), 1, timeout=window):
+            return False
+        return not share or _taken_from_share(visitors, address_key, share, window)
     except Exception:
         logger.warning(
             "Visitor cache unavailable; view of session %s not counted", session.pk, exc_info=True
@@ -112,22 +130,13 @@ def is_first_view_in_window(request: HttpRequest, session: Session) -> bool:
         return False
 
 
-def _within_address_share(visitors, key: str, window: int) -> bool:
-    """Count one more view against an address's share (CATALOGUE_VIEWS_PER_ADDRESS a
-    session and window); False once it is spent.
-
-    Without it, one client that changes its User-Agent on every request is a new visitor
-    each time. The share is per session, so the many people behind one address (a
-    conference's Wi-Fi) are each counted on every page until they are that many on one.
-    """
-    share = settings.CATALOGUE_VIEWS_PER_ADDRESS
-    if not share:
-        return True
+def _taken_from_share(visitors, key: str, share: int, window: int) -> bool:
     if visitors.add(key, 1, timeout=window):
         return True
     try:
-        # Atomic in Redis; the database cache reads and writes, so two views at the same
-        # instant may both take the last place.
+        # Atomic in Redis. The database cache reads and writes, so views that come at
+        # the same instant may all take the same place: without Redis the share bounds
+        # a client that asks one page after another, not one that sends many at once.
         return visitors.incr(key) <= share
-    except ValueError:  # the window ended between the two calls
+    except ValueError:  # gone between the two calls
         return visitors.add(key, 1, timeout=window)
