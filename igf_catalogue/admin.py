@@ -4,6 +4,7 @@ each model admin, and the guards that keep values no database can hold from reac
 from functools import wraps
 
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
@@ -61,11 +62,7 @@ class StorableChoicesMixin:
         to_field = remote.model._meta.get_field(
             getattr(remote, "field_name", None) or remote.model._meta.pk.name
         )
-        try:
-            to_field.clean(value, None)
-        except ValidationError:
-            return False
-        return True
+        return _is_key_of(to_field, value)
 
 
 class StorableAutocompleteSelect(StorableChoicesMixin, AutocompleteSelect):
@@ -95,14 +92,14 @@ class StorableAutocompletes:
 
 
 class YearsInRangeChangeList(ChangeList):
-    """A list whose date hierarchy treats a year too large for a date (`?date__year=9999999999`)
-    as the lookup it cannot apply that it is, not as a crash: Django catches ValueError there,
-    not OverflowError."""
+    """A list whose date hierarchy treats a year no date can have (`?date__year=9999`, or
+    one too large for an integer) as a lookup it cannot apply, Django's `?e=1`, rather
+    than a server error: Django checks the day it starts from, not the one it ends on."""
 
     def get_filters(self, request):
         try:
             return super().get_filters(request)
-        except OverflowError as error:
+        except (OverflowError, ValueError) as error:
             raise IncorrectLookupParameters(error) from error
 
 
@@ -112,6 +109,36 @@ class DateHierarchyInRange:
 
     def get_changelist(self, request, **kwargs):
         return YearsInRangeChangeList
+
+
+class StorableSelections:
+    """A ModelAdmin mixin: an action sent with selected rows that could be no keys ("abc",
+    a NUL character, a number past the column's range) acts on the rows that could,
+    where Django's own lookup of them failed."""
+
+    def response_action(self, request, queryset):
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        pk = self.model._meta.pk
+        storable = [value for value in selected if _is_key_of(pk, value)]
+        if len(storable) < len(selected):
+            request.POST = request.POST.copy()
+            request.POST.setlist(helpers.ACTION_CHECKBOX_NAME, storable)
+        return super().response_action(request, queryset)
+
+
+def _is_key_of(field, value) -> bool:
+    try:
+        field.clean(value, None)
+    except ValidationError:
+        return False
+    return True
+
+
+class CatalogueModelAdmin(
+    DateHierarchyInRange, StorableSelections, StorableAutocompletes, admin.ModelAdmin
+):
+    """Every model admin of the catalogue: Django's, with what an address or a form
+    gives it checked before it reaches the database."""
 
 
 def holds_nul(request) -> bool:

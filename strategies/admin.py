@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from igf_catalogue.admin import URLS_ASSUME_HTTPS, StorableAutocompletes
+from igf_catalogue.admin import URLS_ASSUME_HTTPS, CatalogueModelAdmin
 
 from .models import Enabler, Objective, Strategy
 
@@ -35,7 +35,7 @@ class EnablerInline(StrategyPartInline):
 
 
 @admin.register(Strategy)
-class StrategyAdmin(admin.ModelAdmin):
+class StrategyAdmin(CatalogueModelAdmin):
     list_display = ["name", "country", "year", "owner", "session_count"]
     list_filter = ["country"]
     search_fields = ["name", "country", "owner"]
@@ -53,7 +53,7 @@ class StrategyAdmin(admin.ModelAdmin):
         return strategy.session_count
 
 
-class StrategyPartAdmin(StorableAutocompletes, admin.ModelAdmin):
+class StrategyPartAdmin(CatalogueModelAdmin):
     """Objectives and enablers are edited inline on their strategy.
 
     They have an admin of their own only for the session form's autocomplete, which

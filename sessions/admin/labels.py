@@ -2,13 +2,14 @@
 
 from django.contrib import admin
 
+from igf_catalogue.admin import CatalogueModelAdmin
 from sessions.models import SessionType, Tag, Topic
 
 from .display import SessionCountMixin
 
 
 @admin.register(SessionType, Topic)
-class NamedSluggedAdmin(SessionCountMixin, admin.ModelAdmin):
+class NamedSluggedAdmin(SessionCountMixin, CatalogueModelAdmin):
     list_display = ["name", "slug", "session_count"]
     search_fields = ["name"]
     ordering = ["name"]

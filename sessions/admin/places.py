@@ -3,13 +3,14 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from igf_catalogue.admin import CatalogueModelAdmin
 from sessions.models import Venue
 
 from .display import SessionCountMixin
 
 
 @admin.register(Venue)
-class VenueAdmin(SessionCountMixin, admin.ModelAdmin):
+class VenueAdmin(SessionCountMixin, CatalogueModelAdmin):
     list_display = ["place", "meeting_number", "start_date", "end_date", "session_count"]
     search_fields = ["city", "country"]
     ordering = ["city", "country"]

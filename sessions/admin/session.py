@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from igf_catalogue.admin import (
     URLS_ASSUME_HTTPS,
-    DateHierarchyInRange,
+    CatalogueModelAdmin,
     StorableAutocompletes,
     StorableAutocompleteSelect,
 )
@@ -112,7 +112,7 @@ class SessionAdminForm(forms.ModelForm):
 
 
 @admin.register(Session)
-class SessionAdmin(DateHierarchyInRange, StorableAutocompletes, admin.ModelAdmin):
+class SessionAdmin(CatalogueModelAdmin):
     form = SessionAdminForm
     list_display = ["title", "date", "venue", "type", "topic", "status", "views"]
     list_filter = ["status", "venue", "type", "topic"]

@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from igf_catalogue.admin import URLS_ASSUME_HTTPS
+from igf_catalogue.admin import URLS_ASSUME_HTTPS, CatalogueModelAdmin
 from sessions.models import Speaker
 
 from .display import public_page
@@ -15,7 +15,7 @@ from .speaker_merging import merge_speakers
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(admin.ModelAdmin):
+class SpeakerAdmin(CatalogueModelAdmin):
     list_display = [
         "name", "organisation", "stakeholder_group", "regional_group", "session_count",
     ]  # fmt: skip

@@ -2,12 +2,12 @@
 
 from django.contrib import admin
 
-from igf_catalogue.admin import DateHierarchyInRange
+from igf_catalogue.admin import CatalogueModelAdmin
 from sessions.models import DailyViews
 
 
 @admin.register(DailyViews)
-class DailyViewsAdmin(DateHierarchyInRange, admin.ModelAdmin):
+class DailyViewsAdmin(CatalogueModelAdmin):
     """Read-only: the counts are written by the public site as views happen."""
 
     list_display = ["day", "session", "views"]
