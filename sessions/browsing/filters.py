@@ -219,19 +219,19 @@ class SessionFilter(django_filters.FilterSet):
         label=_("Venue"),
         any_label=_("Any venue"),
         unknown=_("There is no such venue."),
-        queryset=in_public_use(Venue.objects.order_by("city"), "venue"),
+        queryset=Venue.objects.order_by("city"),
     )
     type = SlugFilter(
         label=_("Session type"),
         any_label=_("Any session type"),
         unknown=_("There is no such session type."),
-        queryset=in_public_use(SessionType.objects.all(), "type"),
+        queryset=SessionType.objects.all(),
     )
     topic = SlugFilter(
         label=_("Topic"),
         any_label=_("Any topic"),
         unknown=_("There is no such topic."),
-        queryset=in_public_use(Topic.objects.all(), "topic"),
+        queryset=Topic.objects.all(),
     )
     strategy = SlugFilter(
         label=_("Strategy"),
