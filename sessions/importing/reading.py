@@ -129,6 +129,8 @@ def _read_json(path: Path) -> Iterator[Record]:
     except RecursionError:
         raise ImportFileError([Problem("", "not valid JSON: nested too deeply")]) from None
     if isinstance(document, dict) and "sessions" in document:
+        if "sessions" in document.repeated_names:
+            raise ImportFileError([Problem("", '"sessions" is given more than once')])
         document = document["sessions"]
     if not isinstance(document, list):
         raise ImportFileError(

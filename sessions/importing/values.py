@@ -136,7 +136,7 @@ def _clean_status(value: object) -> str:
 
 def _clean_views(value: object) -> int:
     # A spreadsheet may well quote numbers, so text made of digits is accepted too.
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         value = int(value.strip())
     elif isinstance(value, str) and not value.strip():
         return 0

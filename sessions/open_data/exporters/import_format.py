@@ -115,7 +115,9 @@ class CsvExporter(SessionExporter):
 
     def chunks(self) -> Iterator[str]:
         line = _LineBuffer()
-        writer = csv.writer(line)
+        # Every cell quoted: a spreadsheet that splits cells on ";" (as Excel does in many
+        # locales) keeps a list in its cell, so no item of it starts a cell of its own.
+        writer = csv.writer(line, quoting=csv.QUOTE_ALL)
         yield "\ufeff" + line.write_row(writer, EXPORT_FIELDS)
         for record in self.records():
             yield line.write_row(writer, [_csv_value(name, record[name]) for name in EXPORT_FIELDS])

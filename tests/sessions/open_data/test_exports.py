@@ -285,8 +285,10 @@ def test_csv_cells_a_spreadsheet_would_run_start_with_a_quote_and_read_back_as_g
     path = tmp_path / "catalogue.csv"
     export(path)
 
-    with path.open(encoding="utf-8-sig", newline="") as exported_file:
-        [row] = list(csv.DictReader(exported_file))
+    text = path.read_text(encoding="utf-8-sig")
+    # Quoted, so that a spreadsheet splitting cells on ";" keeps "-2+3" in its cell.
+    assert '"\'+SUM(1+1);-2+3;@SUM(1)"' in text
+    [row] = list(csv.DictReader(io.StringIO(text, newline="")))
     assert row["key"] == "'=cmd|' /C calc'!A0"
     assert row["title"] == "'" + FORMULAS["title"]
     assert row["speakers"] == "'=1+1"
