@@ -585,6 +585,11 @@ ERROR_CASES = {
         [session_record("a", related=["a"])],
         ['index 0, field "related": a session cannot be related to itself'],
     ),
+    "views in digits other than ASCII": (
+        ".json",
+        [session_record("a", views="²")],
+        ['index 0, field "views": must be a whole number, not text'],
+    ),
     "NUL in a title": (
         ".json",
         [session_record("a", title="Open\x00data")],
@@ -657,6 +662,11 @@ FILE_ERROR_CASES = {
         ".csv",
         "key,title,date,type,venue\na,T,2015-11-12,Workshop,Online,extra\n",
         "line 2: has 6 values but the header row has 5 columns",
+    ),
+    "sessions given twice": (
+        ".json",
+        '{"sessions": [], "sessions": [{"key": "a"}]}',
+        '"sessions" is given more than once',
     ),
     "empty file": (".csv", "\n \n", ": the file is empty"),
     "no sessions": (".json", '{"sessions": []}', ": the file holds no sessions"),
