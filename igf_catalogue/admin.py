@@ -104,8 +104,8 @@ class YearsInRangeChangeList(ChangeList):
 
 
 class DateHierarchyInRange:
-    """A ModelAdmin mixin, for one with a `date_hierarchy`: its list is a
-    `YearsInRangeChangeList`."""
+    """A ModelAdmin mixin: its list is a `YearsInRangeChangeList` (which differs from
+    Django's only for an admin with a `date_hierarchy`)."""
 
     def get_changelist(self, request, **kwargs):
         return YearsInRangeChangeList

@@ -116,13 +116,15 @@ def is_first_view_in_window(request: HttpRequest, session: Session) -> bool:
     visitors = caches["visitors"]
     window = settings.CATALOGUE_REPEAT_VIEW_WINDOW
     share = settings.CATALOGUE_VIEWS_PER_ADDRESS
-    address_key = address_cache_key(request, session, window)
     try:
-        if share and visitors.get(address_key, 0) >= share:
+        if not share:
+            return visitors.add(visitor_cache_key(request, session), 1, timeout=window)
+        address_key = address_cache_key(request, session, window)
+        if visitors.get(address_key, 0) >= share:
             return False
         if not visitors.add(visitor_cache_key(request, session), 1, timeout=window):
             return False
-        return not share or _taken_from_share(visitors, address_key, share, window)
+        return _taken_from_share(visitors, address_key, share, window)
     except Exception:
         logger.warning(
             "Visitor cache unavailable; view of session %s not counted", session.pk, exc_info=True
