@@ -3,6 +3,7 @@ transcripts inline, and bulk publishing."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -71,10 +72,21 @@ class ParticipantInline(StorableAutocompletes, admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class LineEndsAsStoredField(forms.CharField):
+    """Text whose line ends are "\n", as the catalogue stores them: a browser sends a
+    textarea's back as "\r\n", which made an untouched transcript look changed (and
+    saved it with other line ends)."""
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 class TranscriptInline(admin.StackedInline):
     model = Transcript
     fields = ["language", "text"]
     extra = 0
+    formfield_overrides = {models.TextField: {"form_class": LineEndsAsStoredField}}
 
 
 class SessionAdminForm(forms.ModelForm):
@@ -117,7 +129,12 @@ class SessionAdmin(CatalogueModelAdmin):
     list_display = ["title", "date", "venue", "type", "topic", "status", "views"]
     list_filter = ["status", "venue", "type", "topic"]
     date_hierarchy = "date"
-    search_fields = ["title", "description"]
+    # Whatever an editor remembers of a session: its title or words of it, its key, a
+    # speaker, the city it was held in, a tag.
+    search_fields = [
+        "title", "description", "key", "participants__speaker__name", "venue__city",
+        "tags__name",
+    ]  # fmt: skip
     autocomplete_fields = [
         "venue", "type", "topic", "tags", "related", "strategies", "objectives", "enablers",
     ]  # fmt: skip

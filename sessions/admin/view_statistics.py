@@ -1,6 +1,7 @@
-"""The daily views in the admin, read-only."""
+"""The daily views in the admin, read-only; they go with their session when it is deleted."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 
 from igf_catalogue.admin import CatalogueModelAdmin
 from sessions.models import DailyViews
@@ -23,4 +24,13 @@ class DailyViewsAdmin(CatalogueModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return False
+        # Never on their own (no action, no delete page), but with their session: its
+        # deletion asks this of every row it takes along, and listed them as refused.
+        return obj is not None and request.user.has_perm("catalogue.delete_session")
+
+    def delete_view(self, request, object_id, extra_context=None):
+        raise PermissionDenied
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "show_delete": False}
+        return super().change_view(request, object_id, form_url, extra_context)

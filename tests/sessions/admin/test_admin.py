@@ -21,7 +21,6 @@ from sessions.models import (
 from strategies.models import Enabler, Objective, Strategy
 from tests.factories import (
     DailyViewsFactory,
-    EditorFactory,
     EnablerFactory,
     ObjectiveFactory,
     ParticipantFactory,
@@ -53,18 +52,6 @@ ENABLERS = [
     "Legal framework",
     "Open data",
 ]
-
-
-@pytest.fixture
-def editor():
-    return EditorFactory()
-
-
-@pytest.fixture
-def editor_client(editor):
-    client = Client()
-    client.force_login(editor)
-    return client
 
 
 @pytest.fixture

@@ -3,12 +3,10 @@ search, autocomplete, prefilled add form and doctored form answers without a ser
 error, and values the catalogue cannot hold are refused with a clear message."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from sessions.models import Session, Venue
 from tests.factories import (
-    EditorFactory,
     SessionFactory,
     SpeakerFactory,
     StrategyFactory,
@@ -43,13 +41,6 @@ AUTOCOMPLETES = [
     ("catalogue", "session", "venue"),
     ("catalogue", "participant", "speaker"),
 ]
-
-
-@pytest.fixture
-def editor_client():
-    client = Client()
-    client.force_login(EditorFactory())
-    return client
 
 
 @pytest.fixture
