@@ -398,9 +398,9 @@ SESSION_FORM_LABELS = {
 }
 # Some of the session list's column headings, by field name.
 SESSION_LIST_HEADINGS = {
-    "en": {"type": "Session type", "views": "Views", "venue": "Venue"},
-    "es": {"type": "Tipo de sesión", "views": "Visitas", "venue": "Sede"},
-    "fr": {"type": "Type de session", "views": "Vues", "venue": "Lieu"},
+    "en": {"status": "Status", "views": "Views", "venue": "Venue"},
+    "es": {"status": "Estado", "views": "Visitas", "venue": "Sede"},
+    "fr": {"status": "Statut", "views": "Vues", "venue": "Lieu"},
 }
 DAILY_VIEWS_IN_THE_MENU = {"en": "Daily views", "es": "Visitas diarias", "fr": "Vues quotidiennes"}
 

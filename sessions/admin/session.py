@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +22,9 @@ from sessions.models import Participant, Session, Transcript
 from strategies.admin import strategy_part_label
 
 from .display import public_page, session_label
+
+# Characters of a title the session list shows; the whole of it is a click away.
+TITLE_SHOWN = 70
 
 
 class PreloadedAutocompleteSelect(StorableAutocompleteSelect):
@@ -126,7 +130,8 @@ class SessionAdminForm(forms.ModelForm):
 @admin.register(Session)
 class SessionAdmin(CatalogueModelAdmin):
     form = SessionAdminForm
-    list_display = ["title", "date", "venue", "type", "topic", "status", "views"]
+    # What fits a 1280 px screen: the type and topic are in the filters beside it.
+    list_display = ["title_in_brief", "date", "venue", "status", "views"]
     list_filter = ["status", "venue", "type", "topic"]
     date_hierarchy = "date"
     # Whatever an editor remembers of a session: its title or words of it, its key, a
@@ -166,6 +171,10 @@ class SessionAdmin(CatalogueModelAdmin):
         # autocomplete's labels alike. (This takes the place of list_select_related,
         # which the changelist ignores once a queryset has any select_related.)
         return super().get_queryset(request).for_list()
+
+    @admin.display(description=_("title"), ordering="title")
+    def title_in_brief(self, session):
+        return Truncator(session.title).chars(TITLE_SHOWN)
 
     def autocomplete_label(self, session):
         return session_label(session)

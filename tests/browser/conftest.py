@@ -5,12 +5,15 @@ Without chromium or axe-core the browser tests are skipped, except in CI, where 
 fail: a CI run that silently checked no page in a browser would prove nothing.
 """
 
+import io
 import json
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group, Permission
 from django.core.cache import caches
+from django.core.management import call_command
 
 from sessions.demo.loading import load_demo_data
 from tests.conftest import IN_CI
@@ -82,6 +85,19 @@ def catalogue(transactional_db):
     load_demo_data()
     yield
     caches["visitors"].clear()
+
+
+@pytest.fixture
+def editor(transactional_db, monkeypatch):
+    """An editor made as the secretariat makes one, by `create_editor`: (name, password)."""
+    # The flush between transactional tests empties the group the migrations made.
+    editors, _ = Group.objects.get_or_create(name="Editors")
+    editors.permissions.set(
+        Permission.objects.filter(content_type__app_label__in=["catalogue", "strategies"])
+    )
+    monkeypatch.setenv("DJANGO_EDITOR_PASSWORD", "a long editor passphrase")
+    call_command("create_editor", "editor", stdout=io.StringIO())
+    return "editor", "a long editor passphrase"
 
 
 @pytest.fixture

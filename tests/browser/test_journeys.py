@@ -1,12 +1,9 @@
 """What people do on the site, step by step in a real browser, asserting what they see."""
 
 import csv
-import io
 import re
 
 import pytest
-from django.contrib.auth.models import Group, Permission
-from django.core.management import call_command
 
 from sessions.models import Session
 from tests.browser.pages import THE_MEXICO_SESSION
@@ -98,18 +95,6 @@ def test_the_downloaded_csv_holds_the_sessions_of_the_filtered_list(site, page):
         rows = list(csv.DictReader(exported))
     assert sorted(row["title"] for row in rows) == sorted(shown)
     assert {row["date"][:4] for row in rows} == {"2015"}
-
-
-@pytest.fixture
-def editor(transactional_db, monkeypatch):
-    # The flush between transactional tests empties the group the migrations made.
-    editors, _ = Group.objects.get_or_create(name="Editors")
-    editors.permissions.set(
-        Permission.objects.filter(content_type__app_label__in=["catalogue", "strategies"])
-    )
-    monkeypatch.setenv("DJANGO_EDITOR_PASSWORD", "a long editor passphrase")
-    call_command("create_editor", "editor", stdout=io.StringIO())
-    return "editor", "a long editor passphrase"
 
 
 def choose_in_autocomplete(page, field: str, text: str, option: str) -> None:
