@@ -157,3 +157,13 @@ def has_horizontal_scroll(page) -> bool:
     return page.evaluate(
         "document.documentElement.scrollWidth > document.documentElement.clientWidth"
     )
+
+
+def sign_in(site, page, editor) -> None:
+    """Sign `page` in to the admin as `editor` (name, password), as a person would."""
+    username, password = editor
+    page.goto(site + "/admin/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
+    page.locator("input[type=submit]").click()
+    page.wait_for_url("**/admin/")

@@ -2,18 +2,9 @@
 
 import pytest
 
-from tests.browser.conftest import DESKTOP_WIDTH
+from tests.browser.conftest import DESKTOP_WIDTH, sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(site, page, editor) -> None:
-    username, password = editor
-    page.goto(site + "/admin/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(password)
-    page.locator("input[type=submit]").click()
-    page.wait_for_url("**/admin/")
 
 
 def test_the_session_list_fits_a_desktop_with_its_key_columns_in_sight(site, new_context, editor):

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from sessions.models import Session
+from tests.browser.conftest import sign_in
 from tests.browser.pages import THE_MEXICO_SESSION
 
 pytestmark = pytest.mark.browser
@@ -114,15 +115,10 @@ PASTED_DESCRIPTION = (
 def test_an_editor_adds_and_publishes_a_session_that_the_public_then_finds(
     site, new_context, editor
 ):
-    username, password = editor
     context = new_context()
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     page = context.new_page()
-    page.goto(site + "/admin/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(password)
-    page.locator("input[type=submit]").click()
-    page.wait_for_url("**/admin/")
+    sign_in(site, page, editor)
 
     page.goto(site + "/admin/catalogue/session/add/")
     page.locator("#id_title").fill("Community networks and the last billion")
