@@ -4,7 +4,9 @@ in a few queries, and the types, topics, venues and tags they would create."""
 
 from collections import defaultdict
 from collections.abc import Container
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from django.utils.text import Truncator
 
 from igf_catalogue.html import sanitise_html
 from sessions.models import Participant, Session, SessionType, Tag, Topic, Transcript, Venue
@@ -24,6 +26,8 @@ from .speakers import SpeakerDirectory
 from .values import CLEANERS, InvalidValue, describe
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
+# Characters of a record's key its errors show: enough for any real key.
+KEY_SHOWN = 80
 
 # Fields copied onto the session as they are.
 PLAIN_FIELDS = ("title", "date", "start_time", "end_time", "description", "status", "url")
@@ -139,7 +143,19 @@ def plan_chunk(
             complete=not errors[change.ordinal],
         )
     changes = [change for change in changes if not errors[change.ordinal]]
-    return changes, {ordinal: problems for ordinal, problems in errors.items() if problems}
+    return changes, {
+        ordinal: [replace(problem, key=_key_shown(chunk[ordinal])) for problem in problems]
+        for ordinal, problems in errors.items()
+        if problems
+    }
+
+
+def _key_shown(record: Record) -> str:
+    """The key a record gives, to name it by in its errors, as far as it is readable."""
+    key = record.data.get("key") if isinstance(record.data, dict) else None
+    if not isinstance(key, str):
+        return ""
+    return Truncator(" ".join(key.replace("\x00", " ").split())).chars(KEY_SHOWN)
 
 
 def _resolve_speakers(change: SessionChange, speakers: SpeakerDirectory) -> list[Problem]:

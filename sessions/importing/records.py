@@ -48,15 +48,22 @@ class JsonObject(dict):
 
 @dataclass(frozen=True)
 class Problem:
-    """An error or warning: where (record), which field, and what is wrong."""
+    """An error or warning: where (record, and its key when it has one), which field,
+    and what is wrong."""
 
     location: str
     message: str
     field: str = ""
+    key: str = ""
+
+    @property
+    def record(self) -> str:
+        """The record named as an editor finds it: 'line 4 (key "ws-12")'."""
+        return f'{self.location} (key "{self.key}")' if self.key else self.location
 
     def __str__(self) -> str:
         where = ", ".join(
-            part for part in (self.location, self.field and f'field "{self.field}"') if part
+            part for part in (self.record, self.field and f'field "{self.field}"') if part
         )
         return f"{where}: {self.message}" if where else self.message
 

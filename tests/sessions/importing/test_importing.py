@@ -192,7 +192,7 @@ def test_jsonl_skips_blank_lines_and_names_records_by_line(tmp_path):
 
     message = run_failing_import(path)
 
-    assert 'line 4, field "date"' in message
+    assert 'line 4 (key "b"), field "date"' in message
 
 
 def test_csv_reads_quoted_multiline_values_and_a_byte_order_mark(tmp_path):
@@ -490,65 +490,65 @@ ERROR_CASES = {
     "bad date": (
         ".json",
         [session_record("a"), session_record("b", date="12/11/2015")],
-        ['index 1, field "date": "12/11/2015" is not a date in the form YYYY-MM-DD'],
+        ['index 1 (key "b"), field "date": "12/11/2015" is not a date in the form YYYY-MM-DD'],
     ),
     "impossible date": (
         ".csv",
         [session_record("a", date="2015-02-30")],
-        ['line 2, field "date": "2015-02-30" is not a real date'],
+        ['line 2 (key "a"), field "date": "2015-02-30" is not a real date'],
     ),
     "missing title": (
         ".csv",
         [session_record("a"), session_record("b", title="")],
-        ['line 3, field "title": is required but empty'],
+        ['line 3 (key "b"), field "title": is required but empty'],
     ),
     "absent title": (
         ".jsonl",
         [session_record("a"), {k: v for k, v in session_record("b").items() if k != "title"}],
-        ['line 2, field "title": is required but missing'],
+        ['line 2 (key "b"), field "title": is required but missing'],
     ),
     "unknown related key": (
         ".jsonl",
         [session_record("a", related=["rio-main", "nowhere"])],
-        ['line 1, field "related": no session has the key "nowhere"'],
+        ['line 1 (key "a"), field "related": no session has the key "nowhere"'],
     ),
     "unknown strategy slug": (
         ".json",
         [session_record("a", strategies=["mexico-nds", "atlantis-2030"])],
-        ['index 0, field "strategies": no strategy has the slug "atlantis-2030"'],
+        ['index 0 (key "a"), field "strategies": no strategy has the slug "atlantis-2030"'],
     ),
     "bad time": (
         ".csv",
         [session_record("a", start_time="9.30", end_time="25:00")],
         [
-            'line 2, field "start_time": "9.30" is not a time in the form HH:MM',
-            'line 2, field "end_time": "25:00" is not a time in the form HH:MM',
+            'line 2 (key "a"), field "start_time": "9.30" is not a time in the form HH:MM',
+            'line 2 (key "a"), field "end_time": "25:00" is not a time in the form HH:MM',
         ],
     ),
     "end before start": (
         ".json",
         [session_record("a", start_time="11:00", end_time="10:30")],
-        ['index 0, field "end_time": 10:30 is not after the start_time 11:00'],
+        ['index 0 (key "a"), field "end_time": 10:30 is not after the start_time 11:00'],
     ),
     "end without start": (
         ".json",
         [session_record("a", end_time="10:30")],
-        ['index 0, field "end_time": is given without a start_time'],
+        ['index 0 (key "a"), field "end_time": is given without a start_time'],
     ),
     "title too long": (
         ".json",
         [session_record("a", title="x" * 301)],
-        ['index 0, field "title": is 301 characters long; the limit is 300'],
+        ['index 0 (key "a"), field "title": is 301 characters long; the limit is 300'],
     ),
     "title as a number": (
         ".json",
         [session_record("a", title=2015)],
-        ['index 0, field "title": must be text, not a number'],
+        ['index 0 (key "a"), field "title": must be text, not a number'],
     ),
     "related not a list": (
         ".json",
         [session_record("a", related="rio-main")],
-        ['index 0, field "related": must be a list, not text'],
+        ['index 0 (key "a"), field "related": must be a list, not text'],
     ),
     "record not an object": (
         ".json",
@@ -558,70 +558,73 @@ ERROR_CASES = {
     "venue without a country": (
         ".json",
         [session_record("a", venue="Paris")],
-        ['index 0, field "venue": "Paris" has no country'],
+        ['index 0 (key "a"), field "venue": "Paris" has no country'],
     ),
     "bad status": (
         ".json",
         [session_record("a", status="hidden")],
-        ['index 0, field "status": "hidden" is not one of: draft, published'],
+        ['index 0 (key "a"), field "status": "hidden" is not one of: draft, published'],
     ),
     "negative views": (
         ".json",
         [session_record("a", views=-3)],
-        ['index 0, field "views": -3 is not between 0 and'],
+        ['index 0 (key "a"), field "views": -3 is not between 0 and'],
     ),
     "bad url": (
         ".json",
         [session_record("a", url="javascript:alert(1)")],
-        ['index 0, field "url": "javascript:alert(1)" is not an http(s) URL'],
+        ['index 0 (key "a"), field "url": "javascript:alert(1)" is not an http(s) URL'],
     ),
     "repeated key": (
         ".csv",
         [session_record("a"), session_record("a")],
-        ['line 3, field "key": "a" is also the key of line 2'],
+        ['line 3 (key "a"), field "key": "a" is also the key of line 2'],
     ),
     "related to itself": (
         ".json",
         [session_record("a", related=["a"])],
-        ['index 0, field "related": a session cannot be related to itself'],
+        ['index 0 (key "a"), field "related": a session cannot be related to itself'],
     ),
     "views in digits other than ASCII": (
         ".json",
         [session_record("a", views="²")],
-        ['index 0, field "views": must be a whole number, not text'],
+        ['index 0 (key "a"), field "views": must be a whole number, not text'],
     ),
     "NUL in a title": (
         ".json",
         [session_record("a", title="Open\x00data")],
-        ['index 0, field "title": holds a NUL character at position 5, which cannot be stored'],
+        [
+            'index 0 (key "a"), field "title": holds a NUL character at position 5, '
+            "which cannot be stored"
+        ],
     ),
     "NUL in a speaker's name": (
         ".jsonl",
         [session_record("a", speakers=["Ana\x00"])],
-        ['line 1, field "speakers": speaker 1: holds a NUL character at position 4'],
+        ['line 1 (key "a"), field "speakers": speaker 1: holds a NUL character at position 4'],
     ),
     "NUL in a tag": (
         ".csv",
         [session_record("a", tags=["youth", "\x00"])],
-        ['line 2, field "tags": holds a NUL character at position 1'],
+        ['line 2 (key "a"), field "tags": holds a NUL character at position 1'],
     ),
     "date before the IGF": (
         ".json",
         [session_record("a", date="0001-01-01")],
         [
-            'index 0, field "date": "0001-01-01" is not between 2005-01-01 and 2099-12-31, '
-            "the days the catalogue holds sessions of"
+            'index 0 (key "a"), field "date": "0001-01-01" is not between 2005-01-01 and '
+            "2099-12-31, the days the catalogue holds sessions of"
         ],
     ),
     "description too long": (
         ".json",
         [session_record("a", description="x" * 100_001)],
-        ['index 0, field "description": is 100001 characters long; the limit is 100000'],
+        ['index 0 (key "a"), field "description": is 100001 characters long; the limit is 100000'],
     ),
     "transcript too long": (
         ".jsonl",
         [session_record("a", transcript="x" * 1_000_001)],
-        ['line 1, field "transcript": is 1000001 characters long; the limit is 1000000'],
+        ['line 1 (key "a"), field "transcript": is 1000001 characters long; the limit is 1000000'],
     ),
 }
 
@@ -732,10 +735,10 @@ def test_every_error_in_a_file_is_reported_at_once(tmp_path):
 
     message = run_failing_import(path)
 
-    assert 'line 1, field "date"' in message
-    assert 'line 1, field "related": no session has the key "ghost"' in message
-    assert 'line 2, field "title"' in message
-    assert 'line 3, field "start_time"' in message
+    assert 'line 1 (key "a"), field "date"' in message
+    assert 'line 1 (key "a"), field "related": no session has the key "ghost"' in message
+    assert 'line 2 (key "b"), field "title"' in message
+    assert 'line 3 (key "c"), field "start_time"' in message
     assert "4 errors" in message
     assert not Session.objects.exists()
 
@@ -835,7 +838,10 @@ def test_an_invalid_record_at_the_end_of_a_big_file_writes_nothing(
     with CaptureQueriesContext(connection) as queries:
         message = run_failing_import(path)
 
-    assert f'error: {path}, line 291, field "date": "2015-02-30" is not a real date' in message
+    assert (
+        f'error: {path}, line 291 (key "s-290"), field "date": "2015-02-30" is not a real date'
+        in message
+    )
     assert "1 error in" in message and "nothing was imported" in message
     writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(WRITES)]
     assert writes == []
@@ -853,9 +859,9 @@ def test_every_error_of_a_big_file_is_reported(small_chunks, tmp_path):
 
     message = run_failing_import(write_file(tmp_path / "s.csv", records))
 
-    for line in (12, 62, 201):
-        assert f'line {line}, field "date"' in message
-    assert 'line 122, field "key": "s-5" is also the key of line 7' in message
+    for number in (10, 60, 199):
+        assert f'line {number + 2} (key "s-{number}"), field "date"' in message
+    assert 'line 122 (key "s-5"), field "key": "s-5" is also the key of line 7' in message
     assert "4 errors" in message
 
 
@@ -908,35 +914,37 @@ RAW_FILE_CASES = {
         ".json",
         '[{"key": "a", "title": "T", "date": "2015-11-12", "type": "Workshop", '
         '"venue": "Online", "description": "half \\ud800 a character"}]',
-        'index 0, field "description": holds a lone surrogate (half a character) at position 6',
+        'index 0 (key "a"), field "description": holds a lone surrogate (half a character) '
+        "at position 6",
     ),
     "a lone surrogate in JSON Lines": (
         ".jsonl",
         '{"key": "a", "title": "\\udfff", "date": "2015-11-12", "type": "W", "venue": "Online"}\n',
-        'line 1, field "title": holds a lone surrogate (half a character) at position 1',
+        'line 1 (key "a"), field "title": holds a lone surrogate (half a character) at position 1',
     ),
     "a raw NUL byte in a CSV line": (
         ".csv",
         "key,title,date,type,venue\na,Open\x00data,2015-11-12,Workshop,Online\n",
-        'line 2, field "title": holds a NUL character at position 5',
+        'line 2 (key "a"), field "title": holds a NUL character at position 5',
     ),
     "a field given twice in a JSON object": (
         ".json",
         '[{"key": "a", "title": "First", "title": "Second", "date": "2015-11-12", '
         '"type": "Workshop", "venue": "Online"}]',
-        'index 0, field "title": is given more than once; give each field once',
+        'index 0 (key "a"), field "title": is given more than once; give each field once',
     ),
     "a field given twice in a JSON line": (
         ".jsonl",
         '{"key": "a", "key": "b", "title": "T", "date": "2015-11-12", "type": "W", '
         '"venue": "Online"}\n',
-        'line 1, field "key": is given more than once; give each field once',
+        # A reader keeps the last of a name given twice.
+        'line 1 (key "b"), field "key": is given more than once; give each field once',
     ),
     "a speaker's field given twice": (
         ".json",
         '[{"key": "a", "title": "T", "date": "2015-11-12", "type": "W", "venue": "Online", '
         '"speakers": [{"name": "Ana", "name": "Bea"}]}]',
-        'index 0, field "speakers": speaker 1: gives "name" more than once',
+        'index 0 (key "a"), field "speakers": speaker 1: gives "name" more than once',
     ),
 }
 
@@ -972,7 +980,10 @@ def test_hostile_values_in_a_text_field_are_imported_or_refused_cleanly(catalogu
         try:
             call_command("import_sessions", str(path), stdout=out, stderr=err)
         except CommandError as failure:
-            assert f'line 1, field "{field}"' in f"{err.getvalue()}{failure}", value
+            # Named by its key too, unless the key is what is wrong.
+            record_named = "line 1" if field == "key" else f'line 1 (key "hostile-{number}")'
+            assert record_named in err.getvalue(), value
+            assert f'field "{field}"' in f"{err.getvalue()}{failure}", value
             assert database_snapshot() == before, value
         else:
             assert "of 1 sessions" in out.getvalue(), value

@@ -339,52 +339,52 @@ def test_checking_speakers_and_tags_costs_the_same_queries_whatever_the_files_le
 ERROR_CASES = {
     "unknown stakeholder": (
         [session_record("a", speakers=[{"name": "Ana", "stakeholder": "Media"}])],
-        'index 0, field "speakers": speaker 1: "Media" is not a stakeholder group; use one '
-        "of: Government, Civil Society, Private Sector, Technical Community, "
+        'index 0 (key "a"), field "speakers": speaker 1: "Media" is not a stakeholder group; '
+        "use one of: Government, Civil Society, Private Sector, Technical Community, "
         "Intergovernmental Organization",
     ),
     "unknown role": (
         [session_record("a", speakers=["Bruno", {"name": "Ana", "role": "chair"}])],
-        'index 0, field "speakers": speaker 2: "chair" is not a role; use one of: '
+        'index 0 (key "a"), field "speakers": speaker 2: "chair" is not a role; use one of: '
         "Organiser, Speaker, Moderator, Rapporteur",
     ),
     "speaker without a name": (
         [session_record("a", speakers=[{"organisation": "SCT"}])],
-        'index 0, field "speakers": speaker 1: has no name',
+        'index 0 (key "a"), field "speakers": speaker 1: has no name',
     ),
     "speaker as a number": (
         [session_record("a", speakers=[42])],
-        'index 0, field "speakers": speaker 1: must be a name or an object with a name, '
+        'index 0 (key "a"), field "speakers": speaker 1: must be a name or an object with a name, '
         "not a number",
     ),
     "speakers not a list": (
         [session_record("a", speakers="Ana, Bruno")],
-        'index 0, field "speakers": must be a list, not text',
+        'index 0 (key "a"), field "speakers": must be a list, not text',
     ),
     "speaker name too long": (
         [session_record("a", speakers=["x" * 201])],
-        'index 0, field "speakers": speaker 1: is 201 characters long; the limit is 200',
+        'index 0 (key "a"), field "speakers": speaker 1: is 201 characters long; the limit is 200',
     ),
     "organisation not text": (
         [session_record("a", speakers=[{"name": "Ana", "organisation": ["SCT"]}])],
-        'index 0, field "speakers": speaker 1: must be text, not a list',
+        'index 0 (key "a"), field "speakers": speaker 1: must be text, not a list',
     ),
     "ambiguous name": (
         [session_record("a", speakers=["Ana García"])],
-        'index 0, field "speakers": "Ana García" is the name of several speakers '
+        'index 0 (key "a"), field "speakers": "Ana García" is the name of several speakers '
         "(SCT; UNAM); give the organisation",
     ),
     "tags not a list": (
         [session_record("a", tags="Youth")],
-        'index 0, field "tags": must be a list, not text',
+        'index 0 (key "a"), field "tags": must be a list, not text',
     ),
     "tag too long": (
         [session_record("a", tags=["x" * 101])],
-        'index 0, field "tags": is 101 characters long; the limit is 100',
+        'index 0 (key "a"), field "tags": is 101 characters long; the limit is 100',
     ),
     "transcript as an object": (
         [session_record("a", transcript={"en": "Hello"})],
-        'index 0, field "transcript": must be text, not an object',
+        'index 0 (key "a"), field "transcript": must be text, not an object',
     ),
 }
 
@@ -413,8 +413,8 @@ def test_every_speaker_error_in_a_file_is_reported_at_once(tmp_path):
 
     message = run_failing_import(write_file(tmp_path / "s.json", records))
 
-    assert 'index 0, field "speakers"' in message
-    assert 'index 1, field "speakers"' in message
+    assert 'index 0 (key "a"), field "speakers"' in message
+    assert 'index 1 (key "b"), field "speakers"' in message
     assert "2 errors" in message
 
 
