@@ -349,3 +349,8 @@ CATALOGUE_PAGE_CACHE_SECONDS = int(os.environ.get("CATALOGUE_PAGE_CACHE_SECONDS"
 # Paginates the public lists and the API: this one counts each list once per catalogue
 # version (counting means reading every matching session).
 CATALOGUE_PAGINATOR = "sessions.caching.page_cache.VersionedCountPaginator"
+
+# The admin's import page: the largest file an editor may upload, and where the check
+# and the import run ("in_background", a process of their own; "in_request" for tests).
+CATALOGUE_IMPORT_MAX_BYTES = int(os.environ.get("CATALOGUE_IMPORT_MAX_MEGABYTES") or "50") << 20
+CATALOGUE_IMPORTS_RUN = "in_background"

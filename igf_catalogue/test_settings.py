@@ -13,3 +13,5 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 # Serve static files from the apps and static/ directly, as in development.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# The admin's imports run in the request, on the test's connection and in its transaction.
+CATALOGUE_IMPORTS_RUN = "in_request"

@@ -22,6 +22,7 @@ from sessions.models import Participant, Session, Transcript
 from strategies.admin import strategy_part_label
 
 from .display import public_page, session_label
+from .programme_import import ProgrammeImportViews, can_import
 
 # Characters of a title the session list shows; the whole of it is a click away.
 TITLE_SHOWN = 70
@@ -165,6 +166,14 @@ class SessionAdmin(CatalogueModelAdmin):
     ]
     inlines = [ParticipantInline, TranscriptInline]
     actions = ["publish", "unpublish"]
+
+    def get_urls(self):
+        # Before the admin's own: "import/" would otherwise be read as a session's id.
+        return ProgrammeImportViews(self).urls() + super().get_urls()
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_import": can_import(request)}
+        return super().changelist_view(request, extra_context)
 
     def get_queryset(self, request):
         # Venue, type and topic come in the same query, for the list's columns and the

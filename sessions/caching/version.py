@@ -18,7 +18,7 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from sessions.models import CatalogueVersion, DailyViews
+from sessions.models import CatalogueVersion, DailyViews, ProgrammeImport
 
 from .tracked_version import tracked_key
 
@@ -27,8 +27,8 @@ VERSION_ROW = 1
 VERSION_CACHE_KEY = "catalogue-version"
 # The apps whose models the public pages show.
 CATALOGUE_APPS = {"catalogue", "strategies"}
-# Written on every view counted, and never shown as such on a cached page.
-NOT_PUBLIC_CONTENT = {DailyViews, CatalogueVersion}
+# Written on every view counted, or as an import goes; never shown on a public page.
+NOT_PUBLIC_CONTENT = {DailyViews, CatalogueVersion, ProgrammeImport}
 
 
 # The version a visitor's request read first: all it reads is read at that version.

@@ -9,6 +9,7 @@ from .catalogue_version import CatalogueVersion
 from .labels import NamedSlugged, SessionType, Tag, Topic
 from .people import Participant, Speaker
 from .places import Venue
+from .programme_import import ProgrammeImport
 from .session import Session, SessionManager, SessionQuerySet, Transcript, new_session_key
 from .view_statistics import DailyViews
 
@@ -17,6 +18,7 @@ __all__ = [
     "DailyViews",
     "NamedSlugged",
     "Participant",
+    "ProgrammeImport",
     "Session",
     "SessionManager",
     "SessionQuerySet",

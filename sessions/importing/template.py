@@ -1,0 +1,58 @@
+"""The import template editors download beside the admin's import page: a CSV file of
+the format's header and one example row, and a JSON file of the same example."""
+
+import csv
+import io
+import json
+
+from .reading import CSV_LIST_SEPARATOR
+from .records import KNOWN_FIELDS
+
+# One session in the import format, with every field given.
+EXAMPLE = {
+    "key": "igf2025-ws-101",
+    "title": "Open data for inclusive digital economies",
+    "date": "2025-06-24",
+    "start_time": "10:30",
+    "end_time": "12:00",
+    "type": "Workshop",
+    "topic": "Digital economy",
+    "venue": "Lillestrøm, Norway",
+    "description": "<p>How open data helps small businesses take part in the digital economy.</p>",
+    "status": "draft",
+    "views": 0,
+    "related": [],
+    "strategies": [],
+    "url": "https://www.intgovforum.org/en/content/igf-2025",
+    "speakers": [
+        {
+            "name": "Ana García",
+            "organisation": "Ministry of Economy",
+            "stakeholder": "Government",
+            "role": "moderator",
+        },
+        "Arjun Mehta",
+    ],
+    "tags": ["open data", "SMEs"],
+    "transcript": "",
+}
+
+
+def csv_template() -> str:
+    """The header row and the example: list fields joined with ";", speakers by name."""
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL)
+    writer.writerow(KNOWN_FIELDS)
+    writer.writerow([_csv_value(EXAMPLE[name]) for name in KNOWN_FIELDS])
+    return out.getvalue()
+
+
+def json_template() -> str:
+    return json.dumps({"sessions": [EXAMPLE]}, ensure_ascii=False, indent=2) + "\n"
+
+
+def _csv_value(value) -> str:
+    if isinstance(value, list):
+        names = (item["name"] if isinstance(item, dict) else item for item in value)
+        return CSV_LIST_SEPARATOR.join(names)
+    return str(value)
