@@ -2,6 +2,7 @@
 each model admin, and the guards that keep values no database can hold from reaching one."""
 
 from functools import wraps
+from itertools import groupby
 
 from django.contrib import admin
 from django.contrib.admin import helpers
@@ -10,9 +11,10 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
@@ -21,11 +23,38 @@ URLS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class LabelledAutocompleteJsonView(AutocompleteJsonView):
-    """Autocomplete results labelled by the model admin's `autocomplete_label(obj)`, if any.
+    """Autocomplete results labelled by the model admin's `autocomplete_label(obj)`, if any,
+    and grouped under its `autocomplete_group(obj)` when it says the request wants them
+    grouped (`autocomplete_grouped(request)`).
 
     An objective's own name ("Digital economy") is ambiguous among several strategies;
     its admin can say which strategy it belongs to without changing `__str__` everywhere.
     """
+
+    def get(self, request, *args, **kwargs):
+        # Django's own, but for the grouping.
+        self.term, self.model_admin, self.source_field, to_field_name = self.process_request(
+            request
+        )
+        if not self.has_perm(request):
+            raise PermissionDenied
+        self.object_list = self.get_queryset()
+        context = self.get_context_data()
+        objects = context["object_list"]
+        results = [self.serialize_result(obj, to_field_name) for obj in objects]
+        grouped = getattr(self.model_admin, "autocomplete_grouped", None)
+        if grouped is not None and grouped(request):
+            # select2's groups: the objects come ordered by their group already.
+            group_of = self.model_admin.autocomplete_group
+            results = [
+                {"text": name, "children": [result for _, result in members]}
+                for name, members in groupby(
+                    zip(objects, results, strict=True), key=lambda pair: group_of(pair[0])
+                )
+            ]
+        return JsonResponse(
+            {"results": results, "pagination": {"more": context["page_obj"].has_next()}}
+        )
 
     def serialize_result(self, obj, to_field_name):
         result = super().serialize_result(obj, to_field_name)
@@ -62,7 +91,7 @@ class StorableChoicesMixin:
         to_field = remote.model._meta.get_field(
             getattr(remote, "field_name", None) or remote.model._meta.pk.name
         )
-        return _is_key_of(to_field, value)
+        return is_key_of(to_field, value)
 
 
 class StorableAutocompleteSelect(StorableChoicesMixin, AutocompleteSelect):
@@ -119,14 +148,14 @@ class StorableSelections:
     def response_action(self, request, queryset):
         selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
         pk = self.model._meta.pk
-        storable = [value for value in selected if _is_key_of(pk, value)]
+        storable = [value for value in selected if is_key_of(pk, value)]
         if len(storable) < len(selected):
             request.POST = request.POST.copy()
             request.POST.setlist(helpers.ACTION_CHECKBOX_NAME, storable)
         return super().response_action(request, queryset)
 
 
-def _is_key_of(field, value) -> bool:
+def is_key_of(field, value) -> bool:
     try:
         field.clean(value, None)
     except ValidationError:

@@ -8,6 +8,9 @@ from igf_catalogue.admin import URLS_ASSUME_HTTPS, CatalogueModelAdmin
 
 from .models import Enabler, Objective, Strategy
 
+# Strategies the session form may ask the parts of at once; more are left out.
+MAX_STRATEGIES_ASKED = 100
+
 
 def strategy_part_label(part: Objective | Enabler) -> str:
     """ "Digital economy — Mexico's National Digital Strategy": a name alone is ambiguous.
@@ -75,6 +78,28 @@ class StrategyPartAdmin(CatalogueModelAdmin):
 
     def autocomplete_label(self, part):
         return strategy_part_label(part)
+
+    # The session form asks for the parts of the strategies it has selected, by id:
+    # `strategies=3,8` (see static/js/admin-strategy-parts.js). They come grouped
+    # under their strategy's name, as `ordering` sorts them.
+
+    def autocomplete_grouped(self, request) -> bool:
+        return "strategies" in request.GET
+
+    def autocomplete_group(self, part) -> str:
+        return part.strategy.name
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if self.autocomplete_grouped(request):
+            queryset = queryset.filter(strategy__in=_strategy_ids(request.GET["strategies"]))
+        return queryset, may_have_duplicates
+
+
+def _strategy_ids(text: str) -> list[int]:
+    """The ids of "3,8"; whatever is not one (or past any id's range) is left out."""
+    parts = text.split(",")[:MAX_STRATEGIES_ASKED]
+    return [int(part) for part in parts if part.isascii() and part.isdigit() and len(part) < 19]
 
 
 @admin.register(Objective)

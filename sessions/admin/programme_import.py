@@ -152,7 +152,14 @@ class ProgrammeImportViews:
         # One confirmation starts the import, however often the button is pressed.
         started = ProgrammeImport.objects.filter(
             pk=programme_import.pk, status=Status.READY
-        ).update(status=Status.IMPORTING, done=0, updated_at=timezone.now())
+        ).update(
+            # The import checks the file again first: the catalogue may have changed.
+            status=Status.IMPORTING,
+            stage=ProgrammeImport.Stage.CHECKING,
+            done=0,
+            total=0,
+            updated_at=timezone.now(),
+        )
         if started:
             programme_import.status = Status.IMPORTING
             in_background.start(programme_import)

@@ -16,6 +16,7 @@ from igf_catalogue.admin import (
     CatalogueModelAdmin,
     StorableAutocompletes,
     StorableAutocompleteSelect,
+    StorableAutocompleteSelectMultiple,
 )
 from sessions.caching.version import schedule_version_bump
 from sessions.models import Participant, Session, Transcript
@@ -23,6 +24,7 @@ from strategies.admin import strategy_part_label
 
 from .display import public_page, session_label
 from .programme_import import ProgrammeImportViews, can_import
+from .tags_by_typing import TagsByTyping, TagsByTypingField, save_new_tags
 
 # Characters of a title the session list shows; the whole of it is a click away.
 TITLE_SHOWN = 70
@@ -75,6 +77,27 @@ class ParticipantInline(StorableAutocompletes, admin.TabularInline):
                 db_field, self.admin_site, using=kwargs.get("using")
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class StrategyPartsAutocomplete(StorableAutocompleteSelectMultiple):
+    """Objectives or enablers, offered from the strategies selected on the form.
+
+    Its own script starts it (static/js/admin-strategy-parts.js), sending the selected
+    strategies with each search; without the "admin-autocomplete" class, Django's does
+    not. Without JavaScript the form still checks the choice on save.
+    """
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        classes = [name for name in attrs.pop("class").split() if name != "admin-autocomplete"]
+        if classes:
+            attrs["class"] = " ".join(classes)
+        attrs["data-strategy-parts"] = "strategies"  # the field whose choice they follow
+        return attrs
+
+    @property
+    def media(self):
+        return super().media + forms.Media(js=["js/admin-strategy-parts.js"])
 
 
 class LineEndsAsStoredField(forms.CharField):
@@ -189,6 +212,13 @@ class SessionAdmin(CatalogueModelAdmin):
         return session_label(session)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in {"objectives", "enablers"}:
+            kwargs["widget"] = StrategyPartsAutocomplete(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        elif db_field.name == "tags":
+            kwargs["widget"] = TagsByTyping(db_field, self.admin_site, using=kwargs.get("using"))
+            kwargs["form_class"] = TagsByTypingField
         formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
         # The selected ones are labelled as in the autocomplete, read in the same query.
         if db_field.name == "related":
@@ -198,6 +228,10 @@ class SessionAdmin(CatalogueModelAdmin):
             formfield.queryset = formfield.queryset.select_related("strategy")
             formfield.label_from_instance = strategy_part_label
         return formfield
+
+    def save_related(self, request, form, formsets, change):
+        save_new_tags(form.cleaned_data.get("tags") or [])
+        super().save_related(request, form, formsets, change)
 
     def view_on_site(self, session):
         # Straight to the page; the public view shows drafts to staff.

@@ -59,6 +59,8 @@ class ProgrammeImport(models.Model):
         verbose_name = _("programme import")
         verbose_name_plural = _("programme imports")
         ordering = ["-created_at", "-pk"]
+        # Who may import is who may add and change sessions; no permissions of its own.
+        default_permissions = ()
 
     def __str__(self):
         return self.file_name

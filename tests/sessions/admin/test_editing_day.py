@@ -5,16 +5,20 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
-from sessions.models import DailyViews, Session
+from sessions.models import DailyViews, Session, Tag
 from tests.factories import (
     DailyViewsFactory,
+    EnablerFactory,
+    ObjectiveFactory,
     ParticipantFactory,
     SessionFactory,
     SpeakerFactory,
+    StrategyFactory,
     TagFactory,
     TranscriptFactory,
     VenueFactory,
 )
+from tests.hostile import HOSTILE_VALUES
 from tests.sessions.admin.test_admin import session_form
 
 pytestmark = pytest.mark.django_db
@@ -121,3 +125,149 @@ def test_saving_a_session_leaves_an_untouched_transcript_byte_for_byte(editor_cl
     assert transcript.text == text
     change = LogEntry.objects.get(object_id=str(session.pk)).get_change_message()
     assert "transcript" not in change.lower()
+
+
+# Objectives and enablers offered from the strategies selected
+
+
+def strategy_parts(
+    client, field_name: str, strategies: str, term: str = "", status: int = 200
+) -> list | None:
+    """What the session form's picker offers, as the script asks for it."""
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "catalogue",
+            "model_name": "session",
+            "field_name": field_name,
+            "term": term,
+            "strategies": strategies,
+        },
+    )
+    assert response.status_code == status
+    return response.json()["results"] if status == 200 else None
+
+
+def test_objectives_are_offered_from_the_strategies_selected_grouped_by_strategy(
+    editor_client,
+):
+    mexico = StrategyFactory(name="Mexico's National Digital Strategy")
+    kenya = StrategyFactory(name="Kenya Digital Masterplan")
+    brazil = StrategyFactory(name="E-Digital Brazil")
+    for strategy in (mexico, kenya, brazil):
+        ObjectiveFactory(strategy=strategy, name="Digital economy", order=1)
+        ObjectiveFactory(strategy=strategy, name="Digital skills", order=2)
+
+    offered = strategy_parts(editor_client, "objectives", f"{mexico.pk},{kenya.pk}", "econ")
+
+    assert offered == [
+        {
+            "text": "Kenya Digital Masterplan",
+            "children": [
+                {
+                    "id": str(kenya.objectives.get(order=1).pk),
+                    "text": "Digital economy — Kenya Digital Masterplan",
+                }
+            ],
+        },
+        {
+            "text": "Mexico's National Digital Strategy",
+            "children": [
+                {
+                    "id": str(mexico.objectives.get(order=1).pk),
+                    "text": "Digital economy — Mexico's National Digital Strategy",
+                }
+            ],
+        },
+    ]
+
+
+def test_enablers_follow_the_strategies_too_and_none_are_offered_before_one_is_chosen(
+    editor_client,
+):
+    mexico = StrategyFactory(name="Mexico's National Digital Strategy")
+    EnablerFactory(strategy=mexico, name="Open data")
+    EnablerFactory(strategy=StrategyFactory(name="Kenya Digital Masterplan"), name="Open data")
+
+    chosen = strategy_parts(editor_client, "enablers", str(mexico.pk))
+
+    assert [group["text"] for group in chosen] == ["Mexico's National Digital Strategy"]
+    assert strategy_parts(editor_client, "enablers", "") == []
+
+
+@pytest.mark.parametrize("strategies", [*HOSTILE_VALUES, "9" * 30, "0," * 500])
+def test_strategies_that_are_no_ids_offer_nothing_and_break_nothing(editor_client, strategies):
+    ObjectiveFactory(name="Digital economy")
+
+    if "\x00" in strategies:
+        # The admin answers any address holding a NUL with a page saying it cannot be read.
+        assert strategy_parts(editor_client, "objectives", strategies, status=400) is None
+    else:
+        assert strategy_parts(editor_client, "objectives", strategies) == []
+
+
+def test_the_session_form_starts_the_pickers_that_follow_the_strategies(editor_client):
+    page = editor_client.get(reverse("admin:catalogue_session_add")).content.decode()
+
+    for name in ("objectives", "enablers"):
+        select = page[page.index(f'<select name="{name}"') :].split(">", 1)[0]
+        assert 'data-strategy-parts="strategies"' in select
+        # Started by its own script, not Django's, which starts those of that class.
+        assert 'class="admin-autocomplete"' not in select
+    assert "js/admin-strategy-parts.js" in page
+
+
+# Tags made by typing
+
+
+def test_tags_typed_in_the_tag_field_are_created_when_the_session_is_saved(editor_client):
+    session = SessionFactory(title="Tagged")
+    ipv6 = TagFactory(name="IPv6")
+    youth = TagFactory(name="Youth")
+    data = session_form(session, tags=[str(youth.pk), "+AI governance", "+ipv6", "+2025"])
+
+    response = editor_client.post(
+        reverse("admin:catalogue_session_change", args=[session.pk]), data
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert sorted(session.tags.values_list("name", flat=True)) == [
+        "2025",
+        "AI governance",
+        "IPv6",  # the tag of that name, whatever the case typed
+        "Youth",
+    ]
+    assert Tag.objects.filter(name__iexact="ipv6").get() == ipv6
+    assert Tag.objects.get(name="AI governance").slug == "ai-governance"
+
+
+def test_a_name_sent_without_the_script_is_a_new_tag_too(editor_client):
+    session = SessionFactory(title="Tagged")
+    data = session_form(session, tags=["Open data"])
+
+    editor_client.post(reverse("admin:catalogue_session_change", args=[session.pk]), data)
+
+    assert list(session.tags.values_list("name", flat=True)) == ["Open data"]
+
+
+def test_a_form_with_errors_creates_no_tag_and_keeps_the_name_typed(editor_client):
+    session = SessionFactory(title="Tagged")
+    data = session_form(session, tags=["+Digital commons"], date="not a date")
+
+    response = editor_client.post(
+        reverse("admin:catalogue_session_change", args=[session.pk]), data
+    )
+
+    assert response.status_code == 200
+    assert not Tag.objects.filter(name="Digital commons").exists()
+    assert '<option value="+Digital commons" selected>Digital commons</option>' in (
+        response.content.decode()
+    )
+
+
+def test_the_tag_field_lets_a_name_be_typed(editor_client):
+    page = editor_client.get(reverse("admin:catalogue_session_add")).content.decode()
+
+    select = page[page.index('<select name="tags"') :].split(">", 1)[0]
+    assert 'data-tags="true"' in select
+    assert "js/admin-tags-by-typing.js" in page

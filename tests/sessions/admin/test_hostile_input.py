@@ -123,8 +123,11 @@ def test_an_add_form_prefilled_with_values_that_are_no_keys_still_opens(
         {"venue": "abc"},
         {"venue": "\x00"},
         {"venue": "99999999999999999999"},
-        {"tags": ["abc"]},
+        # A name that is no tag's is a new tag (see test_editing_day.py); these are not.
+        {"tags": ["99999999999999999999"]},
+        {"tags": ["+"]},
         {"tags": ["\x00"]},
+        {"tags": ["+" + "x" * 101]},
         {"related": ["1", "abc"]},
         {"objectives": ["abc"]},
     ],
