@@ -99,7 +99,12 @@ class StorableAutocompleteSelect(StorableChoicesMixin, AutocompleteSelect):
 
 
 class StorableAutocompleteSelectMultiple(StorableChoicesMixin, AutocompleteSelectMultiple):
-    pass
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        # Each choice has its own remove button; the one that clears them all sits in
+        # the list of choices, where a list may hold only items (WCAG 1.3.1).
+        attrs["data-allow-clear"] = "false"
+        return attrs
 
 
 class StorableAutocompletes:

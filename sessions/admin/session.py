@@ -97,7 +97,10 @@ class StrategyPartsAutocomplete(StorableAutocompleteSelectMultiple):
 
     @property
     def media(self):
-        return super().media + forms.Media(js=["js/admin-strategy-parts.js"])
+        # After django.jQuery and select2 are there: a list's order is kept on merging.
+        return super().media + forms.Media(
+            js=["admin/js/jquery.init.js", "admin/js/autocomplete.js", "js/admin-strategy-parts.js"]
+        )
 
 
 class LineEndsAsStoredField(forms.CharField):

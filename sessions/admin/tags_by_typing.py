@@ -34,7 +34,10 @@ class TagsByTyping(StorableAutocompleteSelectMultiple):
 
     @property
     def media(self):
-        return super().media + forms.Media(js=["js/admin-tags-by-typing.js"])
+        # After django.jQuery and select2 are there: a list's order is kept on merging.
+        return super().media + forms.Media(
+            js=["admin/js/jquery.init.js", "admin/js/autocomplete.js", "js/admin-tags-by-typing.js"]
+        )
 
 
 class TagsByTypingField(forms.ModelMultipleChoiceField):
