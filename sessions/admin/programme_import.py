@@ -66,6 +66,14 @@ class ProgrammeUploadForm(forms.Form):
         return upload
 
 
+def _file_name(uploaded: str) -> str:
+    """The uploaded file's name, safe to show and store, its extension kept: it says
+    how the file is read."""
+    name = Path(get_valid_filename(Path(uploaded).name))
+    limit = ProgrammeImport._meta.get_field("file_name").max_length
+    return name.stem[: limit - len(name.suffix)] + name.suffix
+
+
 def _megabytes(size: int) -> str:
     return f"{size / (1 << 20):.1f}"
 
@@ -109,7 +117,7 @@ class ProgrammeImportViews:
             _forget_unconfirmed()
             programme_import = ProgrammeImport.objects.create(
                 uploaded_by=request.user,
-                file_name=get_valid_filename(Path(upload.name).name)[:255] or "programme",
+                file_name=_file_name(upload.name),
                 content=upload.read(),
             )
             in_background.start(programme_import)

@@ -47,10 +47,10 @@ def start(programme_import: ProgrammeImport) -> None:
         run(programme_import.pk, save_progress=False)
     else:
         # Once the process can read the programme's status as the caller left it.
-        transaction.on_commit(partial(_start_process, programme_import.pk))
+        transaction.on_commit(partial(start_process, programme_import.pk))
 
 
-def _start_process(pk: int) -> subprocess.Popen:
+def start_process(pk: int) -> subprocess.Popen:
     manage = Path(settings.BASE_DIR) / "manage.py"
     # A session of its own: neither a worker's exit nor a signal to the workers stops it.
     return subprocess.Popen(

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from sessions.importing import import_sessions, read_records
-from sessions.importing.in_background import ProgressSaver, _start_process, run
+from sessions.importing.in_background import ProgressSaver, run, start_process
 from sessions.models import ProgrammeImport, Session, SessionType, Tag
 from tests.factories import SessionFactory, SessionTypeFactory, UserFactory
 from tests.sessions.importing.test_importing import database_snapshot, session_record
@@ -279,7 +279,7 @@ def test_a_process_of_its_own_checks_then_imports_the_file(monkeypatch):
     )
 
     def run_in_a_process():
-        process = _start_process(programme_import.pk)
+        process = start_process(programme_import.pk)
         assert process.wait(timeout=120) == 0
         programme_import.refresh_from_db()
 
@@ -332,3 +332,12 @@ def test_a_failure_of_the_server_is_recorded_and_writes_nothing(monkeypatch):
     assert programme_import.status == ProgrammeImport.Status.FAILED
     assert bytes(programme_import.content) == b""
     assert not Session.objects.exists()
+
+
+def test_a_long_file_name_is_shortened_but_keeps_its_extension(editor_client):
+    upload(editor_client, "programme-" + "x" * 400 + ".jsonl", json.dumps(session_record("a")))
+
+    programme_import = ProgrammeImport.objects.get()
+    assert len(programme_import.file_name) == 255
+    assert programme_import.file_name.endswith("x.jsonl")
+    assert programme_import.status == ProgrammeImport.Status.READY
