@@ -3,10 +3,13 @@
 import multiprocessing
 import os
 
-bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-# The usual rule of thumb for synchronous workers: two per core, plus one.
-workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+# This host only: the proxy in front of the site runs here (set it to 0.0.0.0:8000 when it
+# runs elsewhere, and name it in CATALOGUE_TRUSTED_PROXIES).
+bind = os.environ.get("GUNICORN_BIND") or "127.0.0.1:8000"
+# The usual rule of thumb for synchronous workers: two per core, plus one. An empty value,
+# as in .env.example, means the same.
+workers = int(os.environ.get("GUNICORN_WORKERS") or multiprocessing.cpu_count() * 2 + 1)
+timeout = int(os.environ.get("GUNICORN_TIMEOUT") or "30")
 graceful_timeout = 30
 # Recycle workers now and then so a slow leak can never take the site down.
 max_requests = 2000
@@ -15,4 +18,6 @@ max_requests_jitter = 200
 json_logs = os.environ.get("DJANGO_JSON_LOGS", "").strip().lower() in {"1", "true", "yes", "on"}
 accesslog = None if json_logs else "-"
 errorlog = "-"
-forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn trusts X-Forwarded-Proto from the same proxies the site takes client addresses
+# from (it accepts addresses, networks and "*" alike).
+forwarded_allow_ips = os.environ.get("CATALOGUE_TRUSTED_PROXIES") or "127.0.0.1"

@@ -444,7 +444,7 @@ def main() -> int:
             DJANGO_SECURE_COOKIES="0",
             DATABASE_URL=database_url,
             # Each visitor comes from an address of its own (visitor_address).
-            CATALOGUE_CLIENT_IP_HEADER="HTTP_X_FORWARDED_FOR",
+            CATALOGUE_TRUSTED_PROXIES="127.0.0.1",
         )
         if shutil.which("redis-server"):
             redis = PrivateRedis(free_port())

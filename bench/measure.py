@@ -65,7 +65,7 @@ def site_environment(database_url: str, redis_url: str) -> dict[str, str]:
         # Every request of the benchmark comes from one address: no API rate limit.
         "CATALOGUE_API_ANON_RATE": "",
         # visitors.lua gives each visitor an address of its own in X-Forwarded-For.
-        "CATALOGUE_CLIENT_IP_HEADER": "HTTP_X_FORWARDED_FOR",
+        "CATALOGUE_TRUSTED_PROXIES": "127.0.0.1",
         "PYTHONPATH": str(ROOT),
     }
     if redis_url:

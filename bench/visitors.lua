@@ -18,7 +18,7 @@ end
 function request()
   sent = sent + 1
   -- Each from an address of its own in 198.18.0.0/15, the range kept for benchmarks,
-  -- named by the header the site is told to trust (CATALOGUE_CLIENT_IP_HEADER): the
+  -- in X-Forwarded-For, which the site reads from its proxy (CATALOGUE_TRUSTED_PROXIES): the
   -- counter takes at most a few views of a session from one address.
   local n = number * 100000 + sent
   return wrk.format("GET", nil, {

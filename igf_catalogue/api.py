@@ -23,6 +23,7 @@ from rest_framework.exceptions import MethodNotAllowed, NotFound, ValidationErro
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.throttling import AnonRateThrottle
 
+from .client_address import client_address
 from .filter_errors import NAMES_NOTHING
 
 API_PREFIX = "/api/"
@@ -105,19 +106,16 @@ class AnonymousClientThrottle(AnonRateThrottle):
     """CATALOGUE_API_ANON_RATE requests per client, counted in the default cache.
 
     The rate is read on each request, so a changed setting applies at once. A client
-    is its address as the site's view counter sees it: REMOTE_ADDR, or behind our
-    proxy the last address of CATALOGUE_CLIENT_IP_HEADER. (DRF's own reading trusts
-    the whole X-Forwarded-For header, which a client could vary to escape the limit.)
+    is its address as the site's view counter sees it: REMOTE_ADDR, or behind a trusted
+    proxy the address that proxy saw. (DRF's own reading trusts the whole
+    X-Forwarded-For header, which a client could vary to escape the limit.)
     """
 
     def get_rate(self) -> str | None:
         return settings.CATALOGUE_API_ANON_RATE
 
     def get_ident(self, request) -> str:
-        header = settings.CATALOGUE_CLIENT_IP_HEADER
-        if header and (forwarded := request.META.get(header, "").strip()):
-            return forwarded.split(",")[-1].strip()
-        return request.META.get("REMOTE_ADDR", "")
+        return client_address(request)
 
 
 class BySlug:

@@ -130,12 +130,23 @@ if DATABASE_REPLICA_URL := os.environ.get("DATABASE_REPLICA_URL", ""):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The default cache holds rendered data and may be per process. Recognising a
-# returning visitor must work across every worker and host, so it never is.
+# returning visitor must work across every worker and host, so it never is: Redis, or
+# a table in the database, which `migrate` creates whatever the settings (sessions/apps.py).
 REDIS_URL = os.environ.get("REDIS_URL", "")
-# Redis out of reach slows no page down and fails none: the site then works uncached
-# (and counts no view), and says so in its log.
+# Redis out of reach slows no page down and fails none: the site then works uncached,
+# recognises visitors in the database table instead, and says so in its log once a
+# minute (igf_catalogue/log_throttle.py).
 REDIS_CACHE_OPTIONS = {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1}
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "igf_catalogue.redis"
+VISITORS_IN_DATABASE = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "catalogue_visitor_cache",
+    # Past MAX_ENTRIES (300 by default) the database cache forgets a third of its keys,
+    # and those visitors would be counted again: leave room for every visitor of a busy
+    # half hour.
+    "OPTIONS": {"MAX_ENTRIES": 100_000},
+}
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -148,8 +159,10 @@ if REDIS_URL:
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "igf-visitors",
-            "OPTIONS": REDIS_CACHE_OPTIONS,
+            # Raises, so that the counter turns to the database (sessions/counting/visitors.py).
+            "OPTIONS": {**REDIS_CACHE_OPTIONS, "IGNORE_EXCEPTIONS": False},
         },
+        "visitors_in_database": VISITORS_IN_DATABASE,
     }
     # Every worker and host reads the same cache, so the catalogue version can be read
     # there, not from the database, and a cached page costs no query at all.
@@ -157,14 +170,8 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "visitors": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "catalogue_visitor_cache",
-            # Past MAX_ENTRIES (300 by default) the database cache forgets a third
-            # of its keys, and those visitors would be counted again: leave room
-            # for every visitor of a busy half hour.
-            "OPTIONS": {"MAX_ENTRIES": 100_000},
-        },
+        "visitors": VISITORS_IN_DATABASE,
+        "visitors_in_database": VISITORS_IN_DATABASE,
     }
     CATALOGUE_VERSION_IN_CACHE = False
 
@@ -255,8 +262,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "igf_catalogue.errors.login_locked_out"
 # No version banner at every start (failures and lockouts are still logged).
 AXES_VERBOSE = False
-# The same client address the view counter uses (CATALOGUE_CLIENT_IP_HEADER).
-AXES_CLIENT_IP_CALLABLE = "sessions.counting.visitors.client_address"
+# The same client address the view counter uses (behind CATALOGUE_TRUSTED_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "igf_catalogue.client_address.client_address"
 
 # Catalogue behaviour.
 CATALOGUE_RELATED_SESSIONS = int(os.environ.get("CATALOGUE_RELATED_SESSIONS", "3"))
@@ -270,9 +277,10 @@ CATALOGUE_REPEAT_VIEW_WINDOW = 30 * 60  # seconds
 # workshop's audience behind a conference's shared Wi-Fi, and keeps one client from
 # adding more than ten views of a session per half hour, however it disguises itself.
 CATALOGUE_VIEWS_PER_ADDRESS = int(os.environ.get("CATALOGUE_VIEWS_PER_ADDRESS") or "10")
-# Behind a proxy, the request header holding the client's address, as a META key
-# such as "HTTP_X_FORWARDED_FOR"; empty means REMOTE_ADDR.
-CATALOGUE_CLIENT_IP_HEADER = os.environ.get("CATALOGUE_CLIENT_IP_HEADER", "")
+# The proxies in front of the site (addresses, networks, or "*"), and the request header
+# (a META key) they put the client's address in (igf_catalogue/client_address.py).
+CATALOGUE_TRUSTED_PROXIES = env_list("CATALOGUE_TRUSTED_PROXIES")
+CATALOGUE_CLIENT_IP_HEADER = os.environ.get("CATALOGUE_CLIENT_IP_HEADER") or "HTTP_X_FORWARDED_FOR"
 
 # The read-only JSON API under /api/ (igf_catalogue/api_urls.py).
 # Requests an anonymous client may make per second, minute, hour or day; empty: no limit.
@@ -327,6 +335,11 @@ CATALOGUE_JSON_LOGS = env_bool("DJANGO_JSON_LOGS")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        # Each is one filter, shared by the loggers below that name it.
+        "redis_outage": {"()": "igf_catalogue.log_throttle.RedisOutage"},
+        "once_a_minute": {"()": "igf_catalogue.log_throttle.AtMostOnceAMinute"},
+    },
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
@@ -341,6 +354,14 @@ LOGGING = {
         },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Redis out of reach fails every cache call of every request.
+        DJANGO_REDIS_LOGGER: {"filters": ["redis_outage"]},
+        "sessions.caching.tracked_version": {"filters": ["redis_outage"]},
+        "sessions.counting.visitors": {"filters": ["redis_outage"]},
+        # An untrusted proxy shows on every request it forwards.
+        "igf_catalogue.client_address": {"filters": ["once_a_minute"]},
+    },
 }
 
 # How long an anonymous visitor's page may be served from the cache (sessions.caching.page_cache).

@@ -88,3 +88,16 @@ def _english_after_each_test():
     from django.utils import translation
 
     translation.activate("en")
+
+
+@pytest.fixture
+def fresh_logging(settings):
+    """Logging as a process that has just started has it: the filters that hold repeated
+    lines back (igf_catalogue/log_throttle.py) have let nothing through yet. Made before
+    the test's own log capture starts, which configuring logging would remove."""
+    import logging
+    import logging.config
+
+    for name in settings.LOGGING.get("loggers", {}):
+        logging.getLogger(name).filters.clear()
+    logging.config.dictConfig(settings.LOGGING)

@@ -16,6 +16,8 @@ def production_environment(**extra: str) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "igf_catalogue.settings",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "sessions.example.org",
+        # The TLS proxy in front runs on the same host, as the README sets it up.
+        "CATALOGUE_TRUSTED_PROXIES": "127.0.0.1",
         **extra,
     }
 

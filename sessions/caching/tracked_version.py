@@ -96,7 +96,8 @@ class TrackedKey:
                 self._changes += 1
                 self._value = None
         except Exception as error:
-            logger.warning("Stopped listening for changes of %s: %s", self._key, error)
+            # With the error attached, an outage is logged once a minute (log_throttle).
+            logger.warning("Stopped listening for changes of %s", self._key, exc_info=error)
             self._forget()
             self._failed_at = time.monotonic()
             return False
@@ -132,7 +133,7 @@ class TrackedKey:
             return False
         except Exception as error:
             # Tried again in RETRY_AFTER seconds; meanwhile every read goes to Redis.
-            logger.warning("Cannot listen for changes of %s: %s", self._key, error)
+            logger.warning("Cannot listen for changes of %s", self._key, exc_info=error)
             listener.disconnect()
             self._failed_at = time.monotonic()
             return False

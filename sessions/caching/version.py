@@ -25,6 +25,10 @@ from .tracked_version import tracked_key
 VERSION_ROW = 1
 # The copy of the version kept in a shared cache (CATALOGUE_VERSION_IN_CACHE).
 VERSION_CACHE_KEY = "catalogue-version"
+# Seconds the copy is trusted before it is read from the database again: a change made
+# by a process that cannot move the copy on (a shell or command run without REDIS_URL,
+# an editor's save while Redis was away) shows on every host within this time.
+VERSION_CACHE_SECONDS = 5
 # The apps whose models the public pages show.
 CATALOGUE_APPS = {"catalogue", "strategies"}
 # Written on every view counted, or as an import goes; never shown on a public page.
@@ -72,20 +76,21 @@ def _read_version_from_cache(using: str) -> int:
         # `add`, not `set`: a bump committed meanwhile has already put a newer number
         # there, and that one must stay.
         version = _version_from_database(using)
-        if not cache.add(VERSION_CACHE_KEY, version, timeout=None):
+        if not cache.add(VERSION_CACHE_KEY, version, timeout=VERSION_CACHE_SECONDS):
             version = cache.get(VERSION_CACHE_KEY, version)
     return version
 
 
 def _move_cached_version_on(using: str) -> None:
     """Once a bump is committed, move the cache's copy on with it: each bump adds one
-    to both, so they stay equal whatever order the commits of several workers run in."""
+    to both, so they stay equal whatever order the commits of several workers run in.
+    (Adding keeps the copy's expiry: it is read from the database again in time.)"""
     try:
         cache.incr(VERSION_CACHE_KEY)
     except ValueError:
         # Gone from the cache (a restart): put the committed number there, over any
         # older one a reader may have copied just before this commit.
-        cache.set(VERSION_CACHE_KEY, _version_from_database(using), timeout=None)
+        cache.set(VERSION_CACHE_KEY, _version_from_database(using), timeout=VERSION_CACHE_SECONDS)
 
 
 def bump_catalogue_version(*, using: str = DEFAULT_DB_ALIAS) -> None:

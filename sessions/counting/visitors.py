@@ -2,7 +2,9 @@
 person, and whether this one has viewed this session within the repeat-view window.
 
 Visitors are recognised for 30 minutes by a salted hash kept in a cache shared by every
-worker and host; there is no cookie, no server-side session and nothing personal stored.
+worker and host (Redis, or a database table); there is no cookie, no server-side session
+and nothing personal stored. While Redis is out of reach they are recognised in the
+database table, which every host shares too, so views go on being counted.
 """
 
 import datetime
@@ -17,7 +19,9 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest
 from django.utils import timezone
+from redis.exceptions import RedisError
 
+from igf_catalogue.client_address import client_address
 from sessions.models import Session
 
 logger = logging.getLogger(__name__)
@@ -44,19 +48,6 @@ def is_countable(request: HttpRequest) -> bool:
             return False
     user_agent = request.headers.get("User-Agent", "").strip()
     return bool(user_agent) and not BOT_USER_AGENT.search(user_agent)
-
-
-def client_address(request: HttpRequest) -> str:
-    """The visitor's address; behind a proxy, the one the proxy says it saw.
-
-    With CATALOGUE_CLIENT_IP_HEADER set (e.g. "HTTP_X_FORWARDED_FOR"), the last
-    address in that header is used: it is the one our own proxy appended. Those
-    before it come from the client and could be anything.
-    """
-    header = getattr(settings, "CATALOGUE_CLIENT_IP_HEADER", "")
-    if header and (forwarded := request.META.get(header, "").strip()):
-        return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def today() -> datetime.date:
@@ -110,26 +101,39 @@ def is_first_view_in_window(request: HttpRequest, session: Session) -> bool:
     fill the cache either.
 
     `add` only succeeds for a key not already there, atomically in every shared
-    backend. If the cache cannot be reached the view is not counted, but the page is
-    still served.
+    backend. Redis out of reach, the database table recognises visitors instead (the
+    outage is logged once a minute); if that cannot be reached either, the view is not
+    counted, but the page is still served.
     """
-    visitors = caches["visitors"]
-    window = settings.CATALOGUE_REPEAT_VIEW_WINDOW
-    share = settings.CATALOGUE_VIEWS_PER_ADDRESS
     try:
-        if not share:
-            return visitors.add(visitor_cache_key(request, session), 1, timeout=window)
-        address_key = address_cache_key(request, session, window)
-        if visitors.get(address_key, 0) >= share:
-            return False
-        if not visitors.add(visitor_cache_key(request, session), 1, timeout=window):
-            return False
-        return _taken_from_share(visitors, address_key, share, window)
+        return _is_first_view_in(caches["visitors"], request, session)
+    except RedisError as error:
+        logger.warning("Visitors are recognised in the database meanwhile", exc_info=error)
     except Exception:
         logger.warning(
             "Visitor cache unavailable; view of session %s not counted", session.pk, exc_info=True
         )
         return False
+    try:
+        return _is_first_view_in(caches["visitors_in_database"], request, session)
+    except Exception:
+        logger.warning(
+            "Visitor table unavailable; view of session %s not counted", session.pk, exc_info=True
+        )
+        return False
+
+
+def _is_first_view_in(visitors, request: HttpRequest, session: Session) -> bool:
+    window = settings.CATALOGUE_REPEAT_VIEW_WINDOW
+    share = settings.CATALOGUE_VIEWS_PER_ADDRESS
+    if not share:
+        return visitors.add(visitor_cache_key(request, session), 1, timeout=window)
+    address_key = address_cache_key(request, session, window)
+    if visitors.get(address_key, 0) >= share:
+        return False
+    if not visitors.add(visitor_cache_key(request, session), 1, timeout=window):
+        return False
+    return _taken_from_share(visitors, address_key, share, window)
 
 
 def _taken_from_share(visitors, key: str, share: int, window: int) -> bool:

@@ -2,6 +2,7 @@
 
 import json
 import threading
+import time
 import uuid
 
 import pytest
@@ -9,8 +10,9 @@ import redis
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import F
 
-from sessions.caching import page_cache
+from sessions.caching import page_cache, version
 from sessions.caching.page_cache import CachedPage, forget_recently_kept, keep_page, rendering_alone
 from sessions.caching.version import (
     VERSION_CACHE_KEY,
@@ -283,6 +285,19 @@ def test_with_redis_an_edit_by_another_host_shows_at_once(client, version_in_red
     redis.Redis.from_url(REDIS_FOR_TESTS).incr(cache.make_key(VERSION_CACHE_KEY))
     content = client.get("/sessions/").content.decode()
     assert "Governing the digital future" in content
+
+
+def test_with_redis_an_edit_by_a_process_without_redis_shows_within_seconds(
+    client, version_in_redis, session, monkeypatch
+):
+    """A `manage.py shell` run without REDIS_URL bumps the version in the database only."""
+    monkeypatch.setattr(version, "VERSION_CACHE_SECONDS", 1)
+    cache.delete(VERSION_CACHE_KEY)
+    assert "Shaping the digital future" in client.get("/sessions/").content.decode()
+    Session.objects.filter(pk=session.pk).update(title="Governing the digital future")
+    CatalogueVersion.objects.filter(pk=VERSION_ROW).update(number=F("number") + 1)
+    time.sleep(1.5)
+    assert "Governing the digital future" in client.get("/sessions/").content.decode()
 
 
 def test_with_redis_an_import_shows_once_committed(
