@@ -68,7 +68,12 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Answers CORS preflights before anything else can (for /api/ only, see below).
     "corsheaders.middleware.CorsMiddleware",
+    # Static files come compressed ahead of time from here, so GZip sees none of them.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and API answers, compressed for clients that ask. Django pads each with
+    # random bytes against BREACH (which could read a CSRF token on an editor's page
+    # back from the size of many compressed answers); a visitor's page holds no secret.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The interface language from the visitor's choice (a cookie) or Accept-Language.
     "igf_catalogue.languages.LocaleMiddleware",
