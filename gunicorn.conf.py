@@ -21,3 +21,6 @@ errorlog = "-"
 # gunicorn trusts X-Forwarded-Proto from the same proxies the site takes client addresses
 # from (it accepts addresses, networks and "*" alike).
 forwarded_allow_ips = os.environ.get("CATALOGUE_TRUSTED_PROXIES") or "127.0.0.1"
+# No control socket (gunicorn 25 on): nothing here uses it, and every gunicorn of one
+# user would share its path in the home directory.
+control_socket_disable = True

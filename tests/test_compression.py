@@ -40,4 +40,3 @@ def test_a_compressed_api_answer_still_answers_its_etag_with_304(client, session
     assert first["Content-Encoding"] == "gzip"
     again = client.get("/api/sessions/", headers={**GZIP, "If-None-Match": first["ETag"]})
     assert again.status_code == 304
-

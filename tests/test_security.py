@@ -2,6 +2,7 @@
 Content-Security-Policy on every kind of page, and the admin sign-in lockout."""
 
 import datetime
+import re
 
 import pytest
 from django.conf import settings
@@ -23,6 +24,7 @@ from tests.page_parsing import inline_code_in
 from tests.production import run_in_production
 
 PASSWORD = "correct horse battery staple"  # the factories' password
+README = (settings.BASE_DIR / "README.md").read_text()
 
 
 def test_deploy_checks_find_nothing_with_production_settings():
@@ -46,6 +48,12 @@ def test_deploy_checks_would_complain_about_an_insecure_setup():
     assert result.returncode != 0
     assert "SECURE_SSL_REDIRECT" in result.stderr
     assert "SESSION_COOKIE_SECURE" in result.stderr
+    # The README tells an operator trying the site over plain HTTP what to expect.
+    warned = set(re.findall(r"\(security\.(W\d+)\)", result.stderr))
+    deploying = README.split("## Deploying", 1)[1].split("\n## ", 1)[0]
+    assert "DJANGO_SECURE_SSL_REDIRECT=0" in deploying
+    assert "DJANGO_SECURE_COOKIES=0" in deploying
+    assert warned == set(re.findall(r"`security\.(W\d+)`", deploying))
 
 
 def test_without_a_secret_key_commands_run_but_the_site_is_not_served(tmp_path):
