@@ -7,6 +7,8 @@ last in CATALOGUE_CLIENT_IP_HEADER (X-Forwarded-For), skipping addresses of othe
 trusted proxies in a chain of them. What comes before it was sent by the client and
 could be anything. A request from anywhere else is its own REMOTE_ADDR, whatever it
 sends: gunicorn's `forwarded_allow_ips` and Rails' trusted proxies work the same way.
+"*" trusts whoever connects (the compose file's proxy has an address Docker picks), but
+no address in the header: there the last one is the client's.
 
 A site set up behind a proxy (SECURE_PROXY_SSL_HEADER) that trusts none would count
 every visitor as the proxy: `check --deploy` refuses it, and a request that arrives
@@ -40,19 +42,28 @@ def _parse(entries: tuple[str, ...]) -> tuple[tuple[Network, ...], tuple[str, ..
     return tuple(networks), tuple(invalid)
 
 
-def _setting() -> tuple[str, ...]:
+def _trusted_entries() -> tuple[str, ...]:
     return tuple(settings.CATALOGUE_TRUSTED_PROXIES)
 
 
-def is_trusted_proxy(address: str) -> bool:
-    entries = _setting()
-    if ANY_ADDRESS in entries:
-        return True
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address in `text`, also when a proxy wrote it with a port ("203.0.113.7:5555",
+    "[2001:db8::1]:443"); None when it holds none."""
+    text = text.strip()
+    if text.startswith("["):
+        text = text[1:].partition("]")[0]
+    elif text.count(":") == 1:
+        text = text.partition(":")[0]
     try:
-        ip = ipaddress.ip_address(address.strip())
+        address = ipaddress.ip_address(text)
     except ValueError:
-        return False
-    return any(ip in network for network in _parse(entries)[0])
+        return None
+    # A dual-stack listener shows IPv4 clients as ::ffff:a.b.c.d.
+    return getattr(address, "ipv4_mapped", None) or address
+
+
+def _in_trusted_networks(address) -> bool:
+    return any(address in network for network in _parse(_trusted_entries())[0])
 
 
 def client_address(request: HttpRequest) -> str:
@@ -62,7 +73,9 @@ def client_address(request: HttpRequest) -> str:
     forwarded = request.META.get(header, "") if header else ""
     if not forwarded.strip():
         return peer
-    if not is_trusted_proxy(peer):
+    peer_address = _address(peer)
+    trusts_any_peer = ANY_ADDRESS in _trusted_entries()
+    if not trusts_any_peer and not (peer_address and _in_trusted_networks(peer_address)):
         if settings.SECURE_PROXY_SSL_HEADER:
             logger.warning(
                 "A request from %s came with %s, but %s is not in CATALOGUE_TRUSTED_PROXIES: "
@@ -73,17 +86,22 @@ def client_address(request: HttpRequest) -> str:
                 peer,
             )
         return peer
-    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-    # From the right: the last hop not a trusted proxy itself is the client.
-    for hop in reversed(hops):
-        if not is_trusted_proxy(hop):
-            return hop
-    return hops[0] if hops else peer
+    # From the right: the last hop that is not a trusted proxy's is the client. "*" trusts
+    # whoever connects, never a hop: the one the proxy added is the client's, and anything
+    # before it was written by the client.
+    for hop in reversed(forwarded.split(",")):
+        address = _address(hop)
+        if address is None:
+            # Not an address: nothing to go on but the peer, rather than what the client wrote.
+            return peer
+        if not _in_trusted_networks(address):
+            return str(address)
+    return peer
 
 
 @checks.register(checks.Tags.security)
 def check_trusted_proxies_are_addresses(**kwargs) -> list[checks.CheckMessage]:
-    invalid = [entry for entry in _parse(_setting())[1] if entry != ANY_ADDRESS]
+    invalid = [entry for entry in _parse(_trusted_entries())[1] if entry != ANY_ADDRESS]
     if not invalid:
         return []
     return [
@@ -99,7 +117,7 @@ def check_trusted_proxies_are_addresses(**kwargs) -> list[checks.CheckMessage]:
 @checks.register(checks.Tags.security, deploy=True)
 def check_a_proxy_is_trusted_behind_a_proxy(**kwargs) -> list[checks.CheckMessage]:
     behind_a_proxy = bool(getattr(settings, "SECURE_PROXY_SSL_HEADER", None))
-    if settings.DEBUG or not behind_a_proxy or _setting():
+    if settings.DEBUG or not behind_a_proxy or _trusted_entries():
         return []
     return [
         checks.Error(

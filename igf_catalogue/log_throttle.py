@@ -12,8 +12,7 @@ import threading
 import time
 
 from django_redis.exceptions import ConnectionInterrupted
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.exceptions import RedisError
 
 REPEAT_AFTER = 60.0  # seconds
 
@@ -56,11 +55,13 @@ class AtMostOnceAMinute(logging.Filter):
         return message
 
 
-OUTAGE_ERRORS = (RedisConnectionError, RedisTimeoutError, ConnectionInterrupted, OSError)
+# Out of reach, timed out, or refusing (out of memory, read-only after a failover): the
+# site carries on without Redis in each case.
+OUTAGE_ERRORS = (RedisError, ConnectionInterrupted, OSError)
 
 
 class RedisOutage(AtMostOnceAMinute):
-    """Redis out of reach, said once a minute in plain words.
+    """Redis out of reach or failing, said once a minute in plain words.
 
     django-redis logs "Exception ignored" with a traceback for every cache call that
     fails (several per request), and the catalogue version's listener for every attempt
@@ -68,15 +69,13 @@ class RedisOutage(AtMostOnceAMinute):
     """
 
     def concerns(self, record: logging.LogRecord) -> bool:
-        return getattr(record, "redis_outage", False) or isinstance(
-            _error_of(record), OUTAGE_ERRORS
-        )
+        return isinstance(_error_of(record), OUTAGE_ERRORS)
 
     def message(self, record: logging.LogRecord) -> str:
         error = _error_of(record)
         cause = f"{type(error).__name__}: {error}" if error else record.getMessage()
         return (
-            f"Redis is out of reach ({cause}). Until it is back, pages are served without "
+            f"Redis cannot be used ({cause}). Until it can, pages are served without "
             "the shared cache and views are counted in the database. Said at most once a "
             "minute."
         )

@@ -38,6 +38,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    "igf_catalogue.apps.SiteConfig",  # the project's own system checks
     "igf_catalogue.apps.CatalogueAdminConfig",  # django.contrib.admin with our site
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -70,9 +71,10 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     # Static files come compressed ahead of time from here, so GZip sees none of them.
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Pages and API answers, compressed for clients that ask. Django pads each with
-    # random bytes against BREACH (which could read a CSRF token on an editor's page
-    # back from the size of many compressed answers); a visitor's page holds no secret.
+    # Pages and API answers, compressed for clients that ask. BREACH, which reads a
+    # secret back from the sizes of many compressed answers, finds none on a visitor's
+    # page, and on an editor's the CSRF token is masked anew in every answer (Django
+    # also pads each compressed answer with random bytes).
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The interface language from the visitor's choice (a cookie) or Accept-Language.
@@ -138,9 +140,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # returning visitor must work across every worker and host, so it never is: Redis, or
 # a table in the database, which `migrate` creates whatever the settings (sessions/apps.py).
 REDIS_URL = os.environ.get("REDIS_URL", "")
-# Redis out of reach slows no page down and fails none: the site then works uncached,
-# recognises visitors in the database table instead, and says so in its log once a
-# minute (igf_catalogue/log_throttle.py).
+# Redis out of reach fails no page: the site then works uncached, recognises visitors
+# in the database table instead, and says so in its log once a minute
+# (igf_catalogue/log_throttle.py). A Redis that refuses connections costs nothing; one
+# that hangs costs up to a second per cache call.
 REDIS_CACHE_OPTIONS = {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1}
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DJANGO_REDIS_LOGGER = "igf_catalogue.redis"
@@ -170,7 +173,8 @@ if REDIS_URL:
         "visitors_in_database": VISITORS_IN_DATABASE,
     }
     # Every worker and host reads the same cache, so the catalogue version can be read
-    # there, not from the database, and a cached page costs no query at all.
+    # there, not from the database, and a cached page costs no query (but once every few
+    # seconds, when the copy there expires: sessions/caching/version.py).
     CATALOGUE_VERSION_IN_CACHE = True
 else:
     CACHES = {

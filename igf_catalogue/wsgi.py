@@ -21,5 +21,5 @@ application = get_wsgi_application()
 # a host started without running it (a proxy not trusted, HTTPS off) does not stay silent.
 if not settings.DEBUG:
     for message in checks.run_checks(tags=[checks.Tags.security], include_deployment_checks=True):
-        if message.is_serious(checks.WARNING):
+        if message.is_serious(checks.WARNING) and not message.is_silenced():
             logging.getLogger(__name__).warning("%s", message)

@@ -115,9 +115,34 @@ def test_in_a_chain_of_trusted_proxies_the_first_untrusted_address_from_the_righ
     assert address_of(REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR=chain) == ALICE
 
 
-def test_a_star_trusts_whoever_connects(settings):
+def test_a_star_trusts_whoever_connects_but_not_what_the_client_wrote(settings):
     settings.CATALOGUE_TRUSTED_PROXIES = ["*"]
     assert address_of(REMOTE_ADDR="172.18.0.1", HTTP_X_FORWARDED_FOR=ALICE) == ALICE
+    made_up = f"{BOB}, {ALICE}"
+    assert address_of(REMOTE_ADDR="172.18.0.1", HTTP_X_FORWARDED_FOR=made_up) == ALICE
+
+
+@pytest.mark.parametrize(
+    ("written", "client"),
+    [
+        (f"{ALICE}:5555", ALICE),
+        ("[2001:db8::1]:443", "2001:db8::1"),
+        ("2001:db8::1", "2001:db8::1"),
+        (" 203.0.113.7 ", ALICE),
+    ],
+)
+def test_an_address_the_proxy_wrote_with_a_port_is_the_address(behind_the_proxy, written, client):
+    assert address_of(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=written) == client
+
+
+@pytest.mark.parametrize("written", ["unknown", "<script>", f"{ALICE}, ", "300.1.2.3"])
+def test_a_hop_that_is_no_address_leaves_the_proxys_own(behind_the_proxy, written):
+    """Rather than anything a client could write to pass for someone new."""
+    assert address_of(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=written) == PROXY
+
+
+def test_a_proxy_seen_through_a_dual_stack_listener_is_still_trusted(behind_the_proxy):
+    assert address_of(REMOTE_ADDR=f"::ffff:{PROXY}", HTTP_X_FORWARDED_FOR=ALICE) == ALICE
 
 
 def test_without_the_header_the_connecting_address_is_the_client(behind_the_proxy):

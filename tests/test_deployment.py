@@ -128,9 +128,17 @@ def test_compose_keeps_https_redirect_and_secure_cookies_unless_the_operator_tur
 
 
 def test_compose_web_takes_client_addresses_from_the_proxy_in_front():
-    environment = load_compose()["services"]["web"]["environment"]
+    web = load_compose()["services"]["web"]
+    environment = web["environment"]
     assert environment["CATALOGUE_TRUSTED_PROXIES"]
     assert environment["CATALOGUE_CLIENT_IP_HEADER"] == "HTTP_X_FORWARDED_FOR"
+    if environment["CATALOGUE_TRUSTED_PROXIES"] == "*":
+        # Whoever connects is trusted: safe only if nothing but this host's proxy can.
+        assert all(port.startswith("127.0.0.1:") for port in web["ports"])
+
+
+def test_compose_web_reads_the_operators_other_settings_from_env():
+    assert load_compose()["services"]["web"]["env_file"] in (".env", [".env"])
 
 
 def test_compose_web_is_healthy_when_it_answers_readyz():

@@ -8,6 +8,7 @@ import sqlite3
 
 import pytest
 from django.conf import settings as django_settings
+from redis.exceptions import ResponseError
 
 from igf_catalogue import log_throttle
 from sessions.models import DailyViews, Session
@@ -61,7 +62,7 @@ def test_with_redis_out_of_reach_a_hundred_visitors_are_a_hundred_views(
     assert DailyViews.objects.get(session=session).views == 100
     lines = redis_lines(caplog)
     assert len(lines) == 1, lines
-    assert "Redis is out of reach" in lines[0]
+    assert "Redis cannot be used" in lines[0]
     assert "views are counted in the database" in lines[0]
     assert not any(record.exc_info for record in caplog.records)
 
@@ -81,6 +82,22 @@ def test_with_redis_out_of_reach_every_kind_of_page_is_served(client, caplog, re
     assert len(redis_lines(caplog)) == 1
 
 
+@pytest.mark.django_db
+def test_with_nowhere_to_recognise_visitors_the_page_is_served_and_counts_no_view(
+    client, settings, redis_out_of_reach
+):
+    settings.CACHES = {
+        **settings.CACHES,
+        "visitors_in_database": settings.CACHES["visitors"],  # out of reach as well
+    }
+    session = SessionFactory(views=7)
+    page = client.get(session.get_absolute_url(), HTTP_USER_AGENT=browser(1))
+    assert page.status_code == 200
+    assert not page.has_header("X-View-Counted")
+    assert "7 views" in page.content.decode()
+    assert Session.objects.get(pk=session.pk).views == 7
+
+
 def test_the_outage_is_said_once_a_minute_with_what_was_held_back(monkeypatch):
     clock = [1000.0]
     monkeypatch.setattr(log_throttle.time, "monotonic", lambda: clock[0])
@@ -93,8 +110,11 @@ def test_the_outage_is_said_once_a_minute_with_what_was_held_back(monkeypatch):
 
     first = record()
     assert outage.filter(first)
+    assert first.getMessage().startswith("Redis cannot be used (ConnectionError: Error 111")
     assert "Connection refused" in first.getMessage() and first.exc_info is None
-    assert not any(outage.filter(record()) for _ in range(500))
+    assert not any(outage.filter(record()) for _ in range(499))
+    # A Redis that answers with an error (out of memory, read-only) is held back alike.
+    assert not outage.filter(record(error=ResponseError("OOM command not allowed")))
     # Something else the same loggers say is not held back.
     assert outage.filter(record("Redis cannot announce changes of the version", error=None))
 
