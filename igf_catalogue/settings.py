@@ -11,6 +11,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from igf_catalogue.redis_fail_fast import FailFastConnection
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -142,9 +144,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # Redis out of reach fails no page: the site then works uncached, recognises visitors
 # in the database table instead, and says so in its log once a minute
-# (igf_catalogue/log_throttle.py). A Redis that refuses connections costs nothing; one
-# that hangs costs up to a second per cache call.
-REDIS_CACHE_OPTIONS = {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1}
+# (igf_catalogue/log_throttle.py). After a call fails, a process leaves Redis alone for
+# a few seconds (igf_catalogue/redis_fail_fast.py), so a Redis that hangs costs one
+# call's timeout now and then rather than a second for every call.
+REDIS_CACHE_OPTIONS = {
+    "IGNORE_EXCEPTIONS": True,
+    "SOCKET_CONNECT_TIMEOUT": 1,
+    "SOCKET_TIMEOUT": 1,
+    "CONNECTION_POOL_KWARGS": {"connection_class": FailFastConnection},
+}
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DJANGO_REDIS_LOGGER = "igf_catalogue.redis"
 VISITORS_IN_DATABASE = {

@@ -1,16 +1,19 @@
 """Redis out of reach costs nothing but speed: every page is served, views are counted
 in the database table that stands in for Redis, and the log says so once a minute, not
-on every request. The table is there whatever the settings `migrate` ran with."""
+on every request. A Redis that hangs is left alone for a few seconds after it failed.
+The table is there whatever the settings `migrate` ran with."""
 
 import logging
 import runpy
+import socket
 import sqlite3
+import threading
 
 import pytest
 from django.conf import settings as django_settings
 from redis.exceptions import ResponseError
 
-from igf_catalogue import log_throttle
+from igf_catalogue import log_throttle, redis_fail_fast
 from sessions.models import DailyViews, Session
 from tests.factories import SessionFactory
 from tests.production import run_in_production, run_script_in_production
@@ -27,7 +30,12 @@ def browser(n: int) -> str:
 def redis_out_of_reach(settings, monkeypatch, fresh_logging):
     """The caches the production settings build for a REDIS_URL nothing answers at, in a
     process that has just started."""
-    monkeypatch.setenv("REDIS_URL", CLOSED_PORT)
+    use_redis_at(CLOSED_PORT, settings, monkeypatch)
+
+
+def use_redis_at(url: str, settings, monkeypatch) -> None:
+    monkeypatch.setattr(redis_fail_fast, "_failed_at", {})
+    monkeypatch.setenv("REDIS_URL", url)
     production = runpy.run_path(str(SETTINGS_FILE))
     settings.CACHES = production["CACHES"]
     settings.CATALOGUE_VERSION_IN_CACHE = production["CATALOGUE_VERSION_IN_CACHE"]
@@ -96,6 +104,52 @@ def test_with_nowhere_to_recognise_visitors_the_page_is_served_and_counts_no_vie
     assert not page.has_header("X-View-Counted")
     assert "7 views" in page.content.decode()
     assert Session.objects.get(pk=session.pk).views == 7
+
+
+class HangingRedis:
+    """A server that takes connections and never answers, as a stuck Redis does."""
+
+    def __init__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.connections = []
+        threading.Thread(target=self._take_connections, daemon=True).start()
+
+    def _take_connections(self):
+        while True:
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                return
+            self.connections.append(connection)
+
+    def close(self):
+        self.listener.close()
+        for connection in self.connections:
+            connection.close()
+
+
+@pytest.fixture
+def hanging_redis(settings, monkeypatch, fresh_logging):
+    server = HangingRedis()
+    use_redis_at(f"redis://127.0.0.1:{server.port}/0", settings, monkeypatch)
+    for cache in settings.CACHES.values():
+        if "OPTIONS" in cache and "SOCKET_TIMEOUT" in cache["OPTIONS"]:
+            cache["OPTIONS"] = {**cache["OPTIONS"], "SOCKET_TIMEOUT": 0.2}
+    yield server
+    server.close()
+
+
+@pytest.mark.django_db
+def test_a_hanging_redis_is_left_alone_after_it_failed(client, hanging_redis):
+    """Without that, each of a page's cache calls would wait for Redis, page after page:
+    one connection per call."""
+    session = SessionFactory(views=0)
+    for n in range(10):
+        for url in ("/sessions/", session.get_absolute_url()):
+            assert client.get(url, HTTP_USER_AGENT=browser(n)).status_code == 200
+    assert len(hanging_redis.connections) <= 2
+    assert Session.objects.get(pk=session.pk).views == 10
 
 
 def test_the_outage_is_said_once_a_minute_with_what_was_held_back(monkeypatch):

@@ -2,8 +2,8 @@
 a live server on PostgreSQL and separate processes. No mocks: real database, real cache,
 real HTTP."""
 
-import ast
 import datetime
+import json
 import os
 import re
 import subprocess
@@ -281,7 +281,10 @@ def test_a_busy_half_hour_does_not_make_the_cache_forget_visitors():
 def settings_in_a_fresh_process(**environ) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}}
     env.update(environ, DJANGO_SECRET_KEY="a-key-for-this-check")
-    script = "import igf_catalogue.settings as s; print(repr(s.CACHES['visitors']))"
+    script = (
+        "import json, igf_catalogue.settings as s; "
+        "print(json.dumps(s.CACHES['visitors'], default=repr))"
+    )
     result = subprocess.run(
         [sys.executable, "-c", script],
         cwd=django_settings.BASE_DIR,
@@ -290,7 +293,7 @@ def settings_in_a_fresh_process(**environ) -> dict:
         text=True,
         check=True,
     )
-    return ast.literal_eval(result.stdout)
+    return json.loads(result.stdout)
 
 
 @pytest.mark.parametrize("redis_url", ["", "redis://127.0.0.1:6379/0"])
