@@ -3,13 +3,21 @@
 import multiprocessing
 import os
 
+
+def whole_number(name: str, default: int) -> int:
+    """An empty value, as .env.example ships it, is the default."""
+    value = os.environ.get(name, "").strip() or str(default)
+    if not value.isdigit():
+        raise ValueError(f"{name} must be a whole number, not {value!r}")
+    return int(value)
+
+
 # This host only: the proxy in front of the site runs here (set it to 0.0.0.0:8000 when it
 # runs elsewhere, and name it in CATALOGUE_TRUSTED_PROXIES).
 bind = os.environ.get("GUNICORN_BIND") or "127.0.0.1:8000"
-# The usual rule of thumb for synchronous workers: two per core, plus one. An empty value,
-# as in .env.example, means the same.
-workers = int(os.environ.get("GUNICORN_WORKERS") or multiprocessing.cpu_count() * 2 + 1)
-timeout = int(os.environ.get("GUNICORN_TIMEOUT") or "30")
+# The usual rule of thumb for synchronous workers: two per core, plus one.
+workers = whole_number("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1)
+timeout = whole_number("GUNICORN_TIMEOUT", 30)
 graceful_timeout = 30
 # Recycle workers now and then so a slow leak can never take the site down.
 max_requests = 2000

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from igf_catalogue.redis_fail_fast import FailFastConnection
 
@@ -25,6 +26,21 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_int(name: str, default: int) -> int:
+    """A whole number from the environment; empty (as .env.example may leave it) is the
+    default, and anything else stops the site with a message naming the variable."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.")
+    return number
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
@@ -121,7 +137,7 @@ DATABASES = {
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         # Keep connections between requests, but check them first so the site
         # recovers by itself after the database restarts.
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
+        conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
@@ -130,7 +146,7 @@ DATABASES = {
 if DATABASE_REPLICA_URL := os.environ.get("DATABASE_REPLICA_URL", ""):
     DATABASES["replica"] = dj_database_url.parse(
         DATABASE_REPLICA_URL,
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
+        conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 60),
         conn_health_checks=True,
         test_options={"MIRROR": "default"},
     )
@@ -230,7 +246,7 @@ STORAGES = {
 LOGIN_URL = "admin:login"
 
 # Editors' sessions end when the browser closes and after two hours in any case.
-SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_COOKIE_AGE", str(2 * 60 * 60)))
+SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 2 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -249,7 +265,7 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
-    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+    SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
 
@@ -270,10 +286,8 @@ CONTENT_SECURITY_POLICY = {
 
 # django-axes: after AXES_FAILURE_LIMIT wrong passwords for one username from one
 # address, that pair is refused for AXES_COOLOFF_TIME, right password or not.
-AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = datetime.timedelta(
-    minutes=int(os.environ.get("DJANGO_AXES_COOLOFF_MINUTES", "15"))
-)
+AXES_FAILURE_LIMIT = env_int("DJANGO_AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("DJANGO_AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "igf_catalogue.errors.login_locked_out"
@@ -283,7 +297,7 @@ AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "igf_catalogue.client_address.client_address"
 
 # Catalogue behaviour.
-CATALOGUE_RELATED_SESSIONS = int(os.environ.get("CATALOGUE_RELATED_SESSIONS", "3"))
+CATALOGUE_RELATED_SESSIONS = env_int("CATALOGUE_RELATED_SESSIONS", 3)
 CATALOGUE_SESSIONS_PER_PAGE = 20
 # The most sessions a calendar (.ics) of a list holds: the first ones of the list.
 CATALOGUE_CALENDAR_MAX_EVENTS = 5000
@@ -293,7 +307,7 @@ CATALOGUE_REPEAT_VIEW_WINDOW = 30 * 60  # seconds
 # whatever the User-Agents it sends (0: no limit). Ten counts the first ten people of a
 # workshop's audience behind a conference's shared Wi-Fi, and keeps one client from
 # adding more than ten views of a session per half hour, however it disguises itself.
-CATALOGUE_VIEWS_PER_ADDRESS = int(os.environ.get("CATALOGUE_VIEWS_PER_ADDRESS") or "10")
+CATALOGUE_VIEWS_PER_ADDRESS = env_int("CATALOGUE_VIEWS_PER_ADDRESS", 10)
 # The proxies in front of the site (addresses, networks, or "*"), and the request header
 # (a META key) they put the client's address in (igf_catalogue/client_address.py).
 CATALOGUE_TRUSTED_PROXIES = env_list("CATALOGUE_TRUSTED_PROXIES")
@@ -383,12 +397,12 @@ LOGGING = {
 
 # How long an anonymous visitor's page may be served from the cache (sessions.caching.page_cache).
 # An edit shows at once whatever this is; only view counts may be this old.
-CATALOGUE_PAGE_CACHE_SECONDS = int(os.environ.get("CATALOGUE_PAGE_CACHE_SECONDS", "300"))
+CATALOGUE_PAGE_CACHE_SECONDS = env_int("CATALOGUE_PAGE_CACHE_SECONDS", 300)
 # Paginates the public lists and the API: this one counts each list once per catalogue
 # version (counting means reading every matching session).
 CATALOGUE_PAGINATOR = "sessions.caching.page_cache.VersionedCountPaginator"
 
 # The admin's import page: the largest file an editor may upload, and where the check
 # and the import run ("in_background", a process of their own; "in_request" for tests).
-CATALOGUE_IMPORT_MAX_BYTES = int(os.environ.get("CATALOGUE_IMPORT_MAX_MEGABYTES") or "50") << 20
+CATALOGUE_IMPORT_MAX_BYTES = env_int("CATALOGUE_IMPORT_MAX_MEGABYTES", 50) << 20
 CATALOGUE_IMPORTS_RUN = "in_background"

@@ -287,6 +287,32 @@ def test_gunicorn_workers_follow_the_cpu_count(monkeypatch, unset):
     assert config["bind"] == "127.0.0.1:8000"
 
 
+@pytest.mark.parametrize("name", ["GUNICORN_WORKERS", "GUNICORN_TIMEOUT"])
+def test_gunicorn_names_a_number_it_cannot_read(monkeypatch, name):
+    import runpy
+
+    monkeypatch.setenv(name, "four")
+    with pytest.raises(ValueError, match=f"{name} must be a whole number, not 'four'"):
+        runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+
+
+def test_settings_take_an_empty_number_as_its_default_and_name_one_they_cannot_read():
+    from tests.production import run_script_in_production
+
+    empty = run_script_in_production(
+        "from django.conf import settings as s; "
+        "print(s.DATABASES['default']['CONN_MAX_AGE'], s.CATALOGUE_VIEWS_PER_ADDRESS)",
+        DJANGO_CONN_MAX_AGE="",
+        CATALOGUE_VIEWS_PER_ADDRESS="",
+    )
+    assert empty.returncode == 0, empty.stderr
+    assert empty.stdout.split() == ["60", "10"]
+
+    wrong = run_script_in_production("", CATALOGUE_IMPORT_MAX_MEGABYTES="fifty")
+    assert wrong.returncode != 0
+    assert "CATALOGUE_IMPORT_MAX_MEGABYTES must be a whole number, not 'fifty'" in wrong.stderr
+
+
 def test_gunicorn_trusts_forwarded_headers_from_the_sites_trusted_proxies(monkeypatch):
     import runpy
 
