@@ -35,9 +35,12 @@
                 return;
             }
             box.querySelectorAll('.select2-selection--single').forEach((combobox) => {
-                // Its own label names the choice only, empty until one is made.
-                const chosen = combobox.getAttribute('aria-labelledby');
-                combobox.setAttribute('aria-labelledby', [idOf(name), chosen].filter(Boolean).join(' '));
+                // Its own label names the choice only, empty until one is made. Named once,
+                // however often this runs.
+                const ids = (combobox.getAttribute('aria-labelledby') || '').split(' ').filter(Boolean);
+                if (!ids.includes(idOf(name))) {
+                    combobox.setAttribute('aria-labelledby', [idOf(name), ...ids].join(' '));
+                }
             });
             // The text box showing the choice: named by the field too.
             box.querySelectorAll('.select2-selection__rendered[role="textbox"]').forEach((shown) => {
@@ -67,6 +70,19 @@
     }
 
     window.addEventListener('load', nameControls);
+    // select2 draws its boxes when jQuery says the page is ready, which may come after
+    // 'load' (jQuery runs ready handlers later, by a timer), and draws a row's boxes when
+    // an inline adds one: name whatever it draws, once it is drawn.
+    let naming = false;
+    new MutationObserver(() => {
+        if (!naming) {
+            naming = true;
+            setTimeout(() => {
+                naming = false;
+                nameControls();
+            });
+        }
+    }).observe(document.body, {childList: true, subtree: true});
     // A row added to an inline: once its select2 boxes are drawn.
     document.addEventListener('formset:added', () => setTimeout(nameControls));
     // select2 draws a multiple box's search field again as choices change.
