@@ -245,6 +245,7 @@ def generate(args) -> None:
     from django.utils.text import slugify
 
     from sessions.models import (
+        Meeting,
         Participant,
         Session,
         SessionType,
@@ -252,7 +253,6 @@ def generate(args) -> None:
         Tag,
         Topic,
         Transcript,
-        Venue,
     )
     from sessions.search import refresh_all_search_vectors
 
@@ -278,7 +278,10 @@ def generate(args) -> None:
     existing = Session.objects.count()
     count = max(args.sessions - existing, 0)
     done = step(f"Generating {count} sessions (the demo data has {existing})")
-    venues = list(Venue.objects.exclude(start_date=None))
+    # Each session is held during a meeting of the demo data, at the meeting's venue.
+    meetings = list(
+        Meeting.objects.exclude(start_date=None).exclude(end_date=None).select_related("venue")
+    )
     types = [SessionType.objects.get_or_create(name=name)[0] for name in SESSION_TYPES]
     topics = [Topic.objects.get_or_create(name=name)[0] for name in TOPIC_WORDS]
     taken = {name.casefold() for name in Tag.objects.values_list("name", flat=True)}
@@ -311,8 +314,8 @@ def generate(args) -> None:
         for start in range(0, count, batch):
             sessions = []
             for number in range(start, min(start + batch, count)):
-                venue = rng.choice(venues)
-                days = (venue.end_date - venue.start_date).days
+                meeting = rng.choice(meetings)
+                days = (meeting.end_date - meeting.start_date).days
                 topic = rng.choice(topics)
                 words, cumulative = topical[topic.name]
                 title = " ".join(rng.choices(words, cum_weights=cumulative, k=rng.randint(2, 6)))
@@ -322,10 +325,10 @@ def generate(args) -> None:
                         key=f"bench-{number}",
                         title=title,
                         slug=f"{slugify(title)[:300]}-b{number}",
-                        date=venue.start_date + datetime.timedelta(days=rng.randint(0, days)),
+                        date=meeting.start_date + datetime.timedelta(days=rng.randint(0, days)),
                         type=rng.choice(types),
                         topic=topic,
-                        venue=venue,
+                        venue=meeting.venue,
                         description="".join(
                             f"<p>{text(rng.randint(30, 80), topic.name)}</p>"
                             for _ in range(rng.randint(1, 3))

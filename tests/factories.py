@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group, User
 
 from sessions.models import (
     DailyViews,
+    Meeting,
     Participant,
     Session,
     SessionType,
@@ -27,6 +28,26 @@ class VenueFactory(factory.django.DjangoModelFactory):
     city = factory.Sequence(lambda n: f"City {n}")
     country = "Testland"
     country_code = "TL"
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """An annual IGF at a venue of its own unless told otherwise."""
+
+    class Meta:
+        model = Meeting
+
+    name = factory.LazyAttribute(lambda meeting: f"IGF {meeting.start_date.year}")
+    kind = Meeting.Kind.ANNUAL
+    start_date = datetime.date(2015, 11, 10)
+    end_date = factory.LazyAttribute(lambda meeting: meeting.start_date + datetime.timedelta(3))
+    venue = factory.SubFactory(VenueFactory)
+
+
+def annual_meeting_at(venue: Venue, *, number: int | None, start: datetime.date, end=None) -> Venue:
+    """`venue`, host of the annual IGF that opened on `start` (numbered, or not yet; its
+    last day `end`, if known)."""
+    MeetingFactory(venue=venue, number=number, start_date=start, end_date=end)
+    return venue
 
 
 class SessionTypeFactory(factory.django.DjangoModelFactory):

@@ -35,6 +35,7 @@ from tests.factories import (
     TopicFactory,
     TranscriptFactory,
     VenueFactory,
+    annual_meeting_at,
 )
 from tests.page_parsing import visible_text
 from tests.sessions.admin.test_admin import session_form
@@ -81,12 +82,11 @@ ENGLISH_DATE = "12 November 2015"
 def catalogue():
     """A session with everything its pages can show, in content words that are no
     interface words: Latin titles, made-up names."""
-    venue = VenueFactory(
-        city="Quito",
-        country="Ecuador",
-        meeting_number=10,
-        start_date=datetime.date(2015, 11, 10),
-        end_date=datetime.date(2015, 11, 13),
+    venue = annual_meeting_at(
+        VenueFactory(city="Quito", country="Ecuador"),
+        number=10,
+        start=datetime.date(2015, 11, 10),
+        end=datetime.date(2015, 11, 13),
     )
     kind, theme = SessionTypeFactory(name="Xylo"), TopicFactory(name="Zygo")
     strategy = StrategyFactory(name="Plan Lorem", country="Ecuador", year=2013)

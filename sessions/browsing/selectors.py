@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import ExtractYear, TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -15,7 +15,16 @@ from django.utils import timezone
 
 from sessions.caching import page_cache
 from sessions.counting.visitors import today
-from sessions.models import DailyViews, Session, SessionType, Tag, Topic, Transcript, Venue
+from sessions.models import (
+    DailyViews,
+    Meeting,
+    Session,
+    SessionType,
+    Tag,
+    Topic,
+    Transcript,
+    Venue,
+)
 from strategies.models import Enabler, Objective, Strategy
 
 from .people import group_by_role, participants_prefetch
@@ -72,11 +81,33 @@ def views_of(session_pk: int) -> int:
     return next(iter(Session.objects.filter(pk=session_pk).values_list("views", flat=True)), 0)
 
 
-def venues_with_counts() -> QuerySet[Venue]:
-    """Every venue, latest meeting first, with its number of published sessions."""
-    return Venue.objects.annotate(session_count=Count("sessions", filter=PUBLISHED)).order_by(
-        "-start_date", "city", "country"
+def with_annual_meeting(venues: QuerySet[Venue], *, year=None) -> QuerySet[Venue]:
+    """`venues`, each with the number and dates of the annual IGF it hosted (of `year`,
+    an int or an OuterRef, if given; else the latest) as `meeting_number`, `start_date`
+    and `end_date`, None where it hosted none: in the venues' own query."""
+    annual = Meeting.objects.annual().filter(venue=OuterRef("pk"))
+    if year is not None:
+        annual = annual.filter(start_date__year=year)
+    # The latest dated one first (PostgreSQL would put an undated one first otherwise).
+    annual = annual.order_by(F("start_date").desc(nulls_last=True), "-pk")
+    return venues.annotate(
+        **{
+            field: Subquery(annual.values(meeting_field)[:1])
+            for field, meeting_field in (
+                ("meeting_number", "number"),
+                ("start_date", "start_date"),
+                ("end_date", "end_date"),
+            )
+        }
     )
+
+
+def venues_with_counts() -> QuerySet[Venue]:
+    """Every venue, latest annual meeting first, with its number of published sessions
+    and its annual meeting (`with_annual_meeting`)."""
+    return with_annual_meeting(
+        Venue.objects.annotate(session_count=Count("sessions", filter=PUBLISHED))
+    ).order_by("-start_date", "city", "country")
 
 
 def sessions_at(venue: Venue) -> QuerySet[Session]:
@@ -103,37 +134,37 @@ class YearSummary:
 
 
 def years_with_counts() -> list[YearSummary]:
-    """Each year with published sessions, latest first, with its count and venues; one query."""
+    """Each year with published sessions, latest first, with its count and venues, each
+    with the annual meeting it hosted that year; one query."""
+    annual = Meeting.objects.annual().filter(
+        venue=OuterRef("venue"), start_date__year=OuterRef("year")
+    )
     rows = (
         Session.objects.published()
-        .values(
-            "venue",
-            "venue__city",
-            "venue__country",
-            "venue__slug",
-            "venue__meeting_number",
-            "venue__start_date",
-            "venue__end_date",
-            year=ExtractYear("date"),
+        .values("venue", "venue__city", "venue__country", "venue__slug", year=ExtractYear("date"))
+        .annotate(
+            session_count=Count("pk"),
+            meeting_number=Subquery(annual.values("number")[:1]),
+            meeting_start_date=Subquery(annual.values("start_date")[:1]),
+            meeting_end_date=Subquery(annual.values("end_date")[:1]),
         )
-        .annotate(session_count=Count("pk"))
         .order_by("-year", "-session_count", "venue__city")
     )
     summaries: dict[int, YearSummary] = {}
     for row in rows:
         summary = summaries.setdefault(row["year"], YearSummary(year=row["year"]))
         summary.session_count += row["session_count"]
-        summary.venues.append(
-            Venue(
-                pk=row["venue"],
-                city=row["venue__city"],
-                country=row["venue__country"],
-                slug=row["venue__slug"],
-                meeting_number=row["venue__meeting_number"],
-                start_date=row["venue__start_date"],
-                end_date=row["venue__end_date"],
-            )
+        venue = Venue(
+            pk=row["venue"],
+            city=row["venue__city"],
+            country=row["venue__country"],
+            slug=row["venue__slug"],
         )
+        # As `with_annual_meeting` gives them, for the meeting line of the templates.
+        venue.meeting_number = row["meeting_number"]
+        venue.start_date = row["meeting_start_date"]
+        venue.end_date = row["meeting_end_date"]
+        summary.venues.append(venue)
     return list(summaries.values())
 
 
@@ -147,15 +178,19 @@ def years_with_sessions() -> list[int]:
 
 
 def meeting_venues_in(year: int) -> QuerySet[Venue]:
-    """Where the annual meeting of `year` took place, known even before its sessions are."""
-    return Venue.objects.filter(start_date__year=year).order_by("start_date", "city")
+    """Where the annual meeting of `year` took place, known even before its sessions are,
+    with that meeting (`with_annual_meeting`)."""
+    hosts = Venue.objects.filter(
+        Exists(Meeting.objects.annual().held_in(year).filter(venue=OuterRef("pk")))
+    )
+    return with_annual_meeting(hosts, year=year).order_by("start_date", "city")
 
 
 def venues_of_sessions_in(year: int) -> QuerySet[Venue]:
     """Where `year`'s published sessions were held, in the order of their first session."""
     in_year = PUBLISHED & Q(sessions__date__year=year)
     return (
-        Venue.objects.filter(in_year)
+        with_annual_meeting(Venue.objects.filter(in_year), year=year)
         .annotate(first_session=Min("sessions__date", filter=in_year))
         .order_by("first_session", "city", "pk")
         .distinct()

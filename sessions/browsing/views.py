@@ -186,7 +186,7 @@ def venue_list(request: HttpRequest) -> HttpResponse:
 
 @page_cache.cache_page_for_visitors
 def venue_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    venue = get_object_or_404(Venue, slug=slug)
+    venue = get_object_or_404(selectors.with_annual_meeting(Venue.objects.all()), slug=slug)
     return render(
         request,
         "sessions/venue_detail.html",

@@ -1,8 +1,9 @@
 """A synthetic catalogue of any size, for benchmarks (`manage.py generate_catalogue`).
 
 It looks like the real one grown to every session of every IGF and national or
-regional IGF: twenty years of annual meetings (the venues of `demo/igf-meetings.csv`)
-and national and regional meetings beside them, 15 session types, 40 topics, tens of
+regional IGF: twenty years of annual meetings (those of `demo/igf-meetings.csv`) and
+forty national and regional meetings beside them, two a year, every session held
+during its meeting at its meeting's venue, 15 session types, 40 topics, tens of
 thousands of speakers (2 to 6 participants a session), tags, a transcript on one
 session in ten, links between sessions and views per day over two years, spread as
 views are: a few sessions get most of them.
@@ -25,6 +26,7 @@ from slugify import slugify
 from sessions.caching.version import bump_catalogue_version
 from sessions.models import (
     DailyViews,
+    Meeting,
     Participant,
     Session,
     SessionType,
@@ -36,7 +38,7 @@ from sessions.models import (
 )
 from sessions.search import refresh_all_search_vectors
 
-from .loading import DEMO_DIR, LoadCounts, load_meetings
+from .loading import DEMO_DIR, LoadCounts, VenueLoader, load_meetings
 
 
 def _split(text: str) -> list[str]:
@@ -45,7 +47,7 @@ def _split(text: str) -> list[str]:
 
 BATCH_SIZE = 5000
 FIRST_YEAR, LAST_YEAR = 2006, 2025
-# One session in this many is held at a national or regional IGF rather than the annual one.
+# The share of sessions held at a national or regional IGF rather than the annual one.
 NATIONAL_SHARE = 0.4
 TRANSCRIPT_SHARE = 0.1
 DRAFT_SHARE = 0.02
@@ -91,6 +93,15 @@ NATIONAL_MEETINGS = [
     ("Kingston", "Jamaica", "JM"), ("Panama City", "Panama", "PA"),
     ("Tallinn", "Estonia", "EE"), ("Stockholm", "Sweden", "SE"),
 ]  # fmt: skip
+# The places above host forty meetings, two a year (`_meeting_plan`): the first twenty a
+# national IGF ("IGF Nigeria 2006"), the others a regional one, of the region below.
+REGIONAL_IGFS = {
+    "AM": "South Caucasus", "KZ": "Central Asian", "BD": "South Asian", "LK": "South Asian",
+    "NP": "South Asian", "ID": "Asia Pacific", "PH": "Asia Pacific", "TH": "Asia Pacific",
+    "KR": "Asia Pacific", "TW": "Asia Pacific", "AU": "Asia Pacific", "NZ": "Pacific",
+    "FJ": "Pacific", "LB": "Arab", "JO": "Arab", "TT": "Caribbean", "JM": "Caribbean",
+    "PA": "Latin American and Caribbean", "EE": "Baltic", "SE": "Nordic",
+}  # fmt: skip
 WORDS = _split("""
 internet digital online policy governance government development technology economy
 platforms users services access security network content innovation regulation community
@@ -178,6 +189,7 @@ class GenerationResult:
     transcripts: int = 0
     related: int = 0
     daily_views: int = 0
+    meetings: int = 0  # the meetings the sessions were spread over
     seconds: float = 0.0
     search_seconds: float = 0.0
 
@@ -202,14 +214,18 @@ def generate_catalogue(
     started = time.perf_counter()
     # One speaker for five sessions, 20,000 for the 100,000 of a full catalogue.
     speaker_count = speakers if speakers is not None else max(20, min(20_000, sessions // 5))
-    meetings, national = _venues()
+    annual, others = _meetings()
+    result.meetings = len(annual) + len(others)
+    annual_by_year = {meeting.start_date.year: meeting for meeting in annual}
+    others_by_year: dict[int, list[Meeting]] = {}
+    for meeting in others:
+        others_by_year.setdefault(meeting.start_date.year, []).append(meeting)
     types = _named(SessionType, SESSION_TYPES)
     topics = _named(Topic, TOPICS)
     tags = _named(Tag, TAGS)
     result.tags = len(tags)
     speaker_ids = _speakers(rng, speaker_count, batch_size)
     result.speakers = len(speaker_ids)
-    meeting_by_year = {venue.start_date.year: venue for venue in meetings}
     first_number = Session.objects.filter(key__startswith="synthetic-").count() + 1
     today = timezone.localdate()
     generated_ids: list[int] = []
@@ -219,7 +235,7 @@ def generate_catalogue(
         with transaction.atomic():
             created = Session.objects.bulk_create(
                 [
-                    _session(rng, number, meeting_by_year, national, types, topics)
+                    _session(rng, number, annual_by_year, others_by_year, types, topics)
                     for number in batch
                 ],
                 batch_size=batch_size,
@@ -252,9 +268,11 @@ def generate_catalogue(
     return result
 
 
-def _venues() -> tuple[list[Venue], list[Venue]]:
-    load_meetings(path=DEMO_DIR / "igf-meetings.csv", counts=LoadCounts())
-    meetings = list(Venue.objects.exclude(start_date=None).order_by("start_date"))
+def _meetings() -> tuple[list[Meeting], list[Meeting]]:
+    """The twenty annual meetings, and the forty others, made unless they exist."""
+    annual = load_meetings(
+        path=DEMO_DIR / "igf-meetings.csv", venues=VenueLoader(LoadCounts()), counts=LoadCounts()
+    )
     existing = {(venue.city, venue.country) for venue in Venue.objects.all()}
     Venue.objects.bulk_create(
         Venue(
@@ -266,9 +284,56 @@ def _venues() -> tuple[list[Venue], list[Venue]]:
         for city, country, code in NATIONAL_MEETINGS
         if (city, country) not in existing
     )
-    places = {(city, country) for city, country, _ in NATIONAL_MEETINGS}
-    national = [venue for venue in Venue.objects.all() if (venue.city, venue.country) in places]
-    return meetings, national
+    venues = {(venue.city, venue.country): venue for venue in Venue.objects.all()}
+    plan = _meeting_plan()
+    names = [name for name, *_ in plan]
+    made = set(Meeting.objects.filter(name__in=names).values_list("name", flat=True))
+    taken = set(Meeting.objects.values_list("slug", flat=True))
+    new = []
+    for name, kind, place, start, end in plan:
+        if name in made:
+            continue
+        slug = slugify(name)
+        while slug in taken:
+            slug += "-x"
+        taken.add(slug)
+        new.append(
+            Meeting(
+                name=name,
+                slug=slug,
+                kind=kind,
+                start_date=start,
+                end_date=end,
+                venue=venues[place],
+            )
+        )
+    Meeting.objects.bulk_create(new)
+    by_name = {m.name: m for m in Meeting.objects.filter(name__in=names).select_related("venue")}
+    # With their venues, read once here rather than once a session.
+    annual = list(
+        Meeting.objects.filter(pk__in=[meeting.pk for meeting in annual])
+        .select_related("venue")
+        .order_by("number")
+    )
+    return annual, [by_name[name] for name in names]
+
+
+def _meeting_plan() -> list[tuple[str, str, tuple[str, str], datetime.date, datetime.date]]:
+    """(name, kind, (city, country), first day, last day) of the forty national and regional
+    meetings: the same whatever the seed, so that a second run reuses them. Place i hosts
+    one in year FIRST_YEAR + i % 20, of one to three days between March and October."""
+    years = LAST_YEAR - FIRST_YEAR + 1
+    plan = []
+    for index, (city, country, code) in enumerate(NATIONAL_MEETINGS):
+        year = FIRST_YEAR + index % years
+        if index < len(NATIONAL_MEETINGS) // 2:
+            name, kind = f"IGF {country} {year}", Meeting.Kind.NATIONAL
+        else:
+            name, kind = f"{REGIONAL_IGFS[code]} IGF {year}", Meeting.Kind.REGIONAL
+        start = datetime.date(year, 3 + index * 5 % 8, 1 + index * 7 % 25)
+        end = start + datetime.timedelta(days=index % 3)
+        plan.append((name, kind, (city, country), start, end))
+    return plan
 
 
 def _named(model, names: list[str]) -> list:
@@ -311,16 +376,14 @@ def _words(rng: random.Random, count: int) -> str:
     return f"{text[:1].upper()}{text[1:]}."
 
 
-def _session(rng, number, meeting_by_year, national, types, topics) -> Session:
+def _session(rng, number, annual_by_year, others_by_year, types, topics) -> Session:
     year = rng.randint(FIRST_YEAR, LAST_YEAR)
-    meeting = meeting_by_year.get(year)
-    if meeting is not None and rng.random() >= NATIONAL_SHARE:
-        venue = meeting
-        span = (meeting.end_date - meeting.start_date).days
-        date = meeting.start_date + datetime.timedelta(days=rng.randint(0, span))
-    else:
-        venue = rng.choice(national)
-        date = datetime.date(year, 1, 1) + datetime.timedelta(days=rng.randint(0, 364))
+    meeting = annual_by_year.get(year)
+    if meeting is None or rng.random() < NATIONAL_SHARE:
+        meeting = rng.choice(others_by_year[year])
+    venue = meeting.venue
+    span = (meeting.end_date - meeting.start_date).days
+    date = meeting.start_date + datetime.timedelta(days=rng.randint(0, span))
     words = rng.sample(WORDS, 4)
     title = rng.choice(TITLE_PATTERNS).format(
         A=words[0].capitalize(), B=words[1], C=words[2], D=words[3], place=venue.city

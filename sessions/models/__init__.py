@@ -7,6 +7,7 @@ name them wherever they live.
 
 from .catalogue_version import CatalogueVersion
 from .labels import NamedSlugged, SessionType, Tag, Topic
+from .meetings import Meeting, MeetingQuerySet
 from .people import Participant, Speaker
 from .places import Venue
 from .programme_import import ProgrammeImport
@@ -16,6 +17,8 @@ from .view_statistics import DailyViews
 __all__ = [
     "CatalogueVersion",
     "DailyViews",
+    "Meeting",
+    "MeetingQuerySet",
     "NamedSlugged",
     "Participant",
     "ProgrammeImport",

@@ -27,7 +27,8 @@ def validate_time_zone(name: str) -> None:
 
 
 class Venue(SlugFromMixin, models.Model):
-    """Where an annual meeting took place: a city and a country, or "Online"."""
+    """Where meetings take place: a city and a country, or "Online". The meetings it
+    hosted, with their numbers and dates, are `meetings` (sessions/models/meetings.py)."""
 
     city = models.CharField(_("city"), max_length=100)
     country = models.CharField(_("country"), max_length=100, blank=True)
@@ -42,19 +43,6 @@ class Venue(SlugFromMixin, models.Model):
         validators=[validate_time_zone],
         help_text=_("e.g. America/Recife"),
     )
-    meeting_number = models.PositiveSmallIntegerField(
-        _("meeting number"),
-        null=True,
-        blank=True,
-        help_text=_("Which annual IGF was held here (1 for Athens 2006)."),
-    )
-    start_date = models.DateField(
-        _("start date"), null=True, blank=True, help_text=_("First day of the meeting.")
-    )
-    end_date = models.DateField(
-        _("end date"), null=True, blank=True, help_text=_("Last day of the meeting.")
-    )
-
     slug_source = "name"
 
     class Meta:
@@ -70,11 +58,6 @@ class Venue(SlugFromMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("sessions:venue", kwargs={"slug": self.slug})
-
-    def clean(self):
-        super().clean()
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": _("The last day cannot come before the first.")})
 
     @property
     def name(self) -> str:

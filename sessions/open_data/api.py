@@ -35,7 +35,15 @@ from sessions.browsing.filters import (
 )
 from sessions.caching import page_cache
 from sessions.caching.version import reading_one_version
-from sessions.models import Participant, Session, SessionType, Speaker, Tag, Topic, Venue
+from sessions.models import (
+    Participant,
+    Session,
+    SessionType,
+    Speaker,
+    Tag,
+    Topic,
+    Venue,
+)
 from sessions.models.session import FIRST_SESSION_DAY, LAST_SESSION_DAY
 from strategies.models import Enabler, Objective, Strategy
 
@@ -170,6 +178,7 @@ class VenueSerializer(serializers.Serializer):
     time_zone = serializers.CharField(
         read_only=True, help_text="IANA time zone, e.g. America/Recife; may be empty."
     )
+    # The venue's annual meeting's (selectors.with_annual_meeting).
     meeting_number = serializers.IntegerField(
         read_only=True, allow_null=True, help_text="Which annual IGF was held here (1: 2006)."
     )

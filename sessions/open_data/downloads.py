@@ -19,6 +19,7 @@ from .exporters import (
     CalendarExporter,
     FrabJsonExporter,
     FrabXmlExporter,
+    annual_meeting_in,
     export_filename,
     frab_schedule,
     schedule_sessions,
@@ -83,7 +84,7 @@ def year_schedule(request: HttpRequest, year: int, file_format: str) -> HttpResp
     schedule = frab_schedule(
         year=year,
         sessions=sessions,
-        meeting=selectors.meeting_venues_in(year).first(),
+        meeting=annual_meeting_in(year),
         site_url=_site_url(request),
     )
     exporter = SCHEDULE_EXPORTERS[file_format](schedule)

@@ -1,10 +1,13 @@
 """The other endpoints (venues, session types, topics, strategies, speakers, tags), and the
 number of queries of every endpoint."""
 
+import datetime
+
 import pytest
 
-from sessions.models import Session, Speaker, Tag
+from sessions.models import Meeting, Session, Speaker, Tag
 from tests.factories import (
+    MeetingFactory,
     ParticipantFactory,
     SessionFactory,
     SessionTypeFactory,
@@ -12,6 +15,7 @@ from tests.factories import (
     StrategyFactory,
     TagFactory,
     TopicFactory,
+    VenueFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +65,43 @@ def test_venues_latest_meeting_first_with_their_published_sessions(client, seed_
 def test_venue_detail_is_the_venue_as_listed(client, seed_session):
     listed = results(client, "/api/venues/")[1]
     assert client.get("/api/venues/rio-de-janeiro-brazil/").json() == listed
+
+
+def test_a_venues_meeting_fields_are_its_latest_annual_meetings(client, django_assert_num_queries):
+    geneva = VenueFactory(city="Geneva", country="Switzerland")
+    MeetingFactory(venue=geneva, number=4, start_date=datetime.date(2009, 11, 15))
+    MeetingFactory(
+        venue=geneva,
+        number=12,
+        start_date=datetime.date(2017, 12, 18),
+        end_date=datetime.date(2017, 12, 21),
+    )
+    # Neither an annual meeting without dates nor a later meeting of another kind.
+    MeetingFactory(venue=geneva, name="IGF to be dated", start_date=None, end_date=None)
+    MeetingFactory(
+        venue=geneva,
+        name="Swiss IGF 2023",
+        kind=Meeting.Kind.NATIONAL,
+        start_date=datetime.date(2023, 6, 1),
+    )
+    kyoto = VenueFactory(city="Kyoto", country="Japan")
+    MeetingFactory(
+        venue=kyoto,
+        name="Japan IGF 2023",
+        kind=Meeting.Kind.NATIONAL,
+        start_date=datetime.date(2023, 7, 1),
+    )
+    with django_assert_num_queries(2):  # count and page, whatever the meetings
+        listed = {venue["slug"]: venue for venue in results(client, "/api/venues/")}
+    meeting_fields = ("meeting_number", "start_date", "end_date")
+    assert [listed["geneva-switzerland"][name] for name in meeting_fields] == [
+        12,
+        "2017-12-18",
+        "2017-12-21",
+    ]
+    assert [listed["kyoto-japan"][name] for name in meeting_fields] == [None, None, None]
+    for slug, venue in listed.items():
+        assert client.get(f"/api/venues/{slug}/").json() == venue
 
 
 def test_unknown_venue_is_a_404(client):

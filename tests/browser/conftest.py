@@ -80,7 +80,8 @@ def browser():
 
 @pytest.fixture
 def catalogue(transactional_db):
-    """The demo catalogue (twenty meetings, strategies, a few dozen sessions), served live."""
+    """The demo catalogue (twenty annual IGFs and six other meetings, strategies, some seventy
+    sessions), served live."""
     caches["visitors"].clear()
     load_demo_data()
     yield

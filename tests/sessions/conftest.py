@@ -11,6 +11,7 @@ from tests.factories import (
     StrategyFactory,
     TopicFactory,
     VenueFactory,
+    annual_meeting_at,
 )
 
 MEXICO_OBJECTIVES = [
@@ -31,23 +32,19 @@ MEXICO_ENABLERS = [
 
 @pytest.fixture
 def joao_pessoa():
-    return VenueFactory(
-        city="João Pessoa",
-        country="Brazil",
-        meeting_number=10,
-        start_date=datetime.date(2015, 11, 10),
-        end_date=datetime.date(2015, 11, 13),
+    """João Pessoa, host of the 10th IGF, 10–13 November 2015."""
+    venue = VenueFactory(city="João Pessoa", country="Brazil")
+    return annual_meeting_at(
+        venue, number=10, start=datetime.date(2015, 11, 10), end=datetime.date(2015, 11, 13)
     )
 
 
 @pytest.fixture
 def rio():
-    return VenueFactory(
-        city="Rio de Janeiro",
-        country="Brazil",
-        meeting_number=2,
-        start_date=datetime.date(2007, 11, 12),
-        end_date=datetime.date(2007, 11, 15),
+    """Rio de Janeiro, host of the 2nd IGF, 12–15 November 2007."""
+    venue = VenueFactory(city="Rio de Janeiro", country="Brazil")
+    return annual_meeting_at(
+        venue, number=2, start=datetime.date(2007, 11, 12), end=datetime.date(2007, 11, 15)
     )
 
 
@@ -103,12 +100,13 @@ def make_catalogue(mexico_strategy):
     topics, all presenting the Mexican strategy, plus a draft; returns the sessions."""
 
     def make(session_count: int) -> list[Session]:
+        starts = [datetime.date(2007, 11, 12), datetime.date(2015, 11, 10)]
         venues = [
-            VenueFactory(
-                city="Rio de Janeiro", country="Brazil", start_date=datetime.date(2007, 11, 12)
+            annual_meeting_at(
+                VenueFactory(city="Rio de Janeiro", country="Brazil"), number=None, start=starts[0]
             ),
-            VenueFactory(
-                city="João Pessoa", country="Brazil", start_date=datetime.date(2015, 11, 10)
+            annual_meeting_at(
+                VenueFactory(city="João Pessoa", country="Brazil"), number=None, start=starts[1]
             ),
         ]
         types = [SessionTypeFactory(name="Workshop"), SessionTypeFactory(name="Open Forum")]
@@ -121,7 +119,7 @@ def make_catalogue(mexico_strategy):
                 SessionFactory(
                     title=f"Catalogue session {number:03d}",
                     venue=venue,
-                    date=venue.start_date + datetime.timedelta(days=number % 3),
+                    date=starts[number % 2] + datetime.timedelta(days=number % 3),
                     type=types[number % 2],
                     topic=topics[(number // 2) % 2],
                     views=number,

@@ -5,7 +5,7 @@ from sessions.demo.synthetic import BATCH_SIZE, generate_catalogue
 
 class Command(BaseCommand):
     help = (
-        "Add a synthetic catalogue of N sessions (with venues, types, topics, speakers, "
+        "Add a synthetic catalogue of N sessions (with meetings, venues, types, topics, speakers, "
         "tags, transcripts, links and daily views) for benchmarks; see bench/README.md."
     )
 

@@ -6,8 +6,8 @@
   reaches. They stream, so memory stays flat however large the catalogue.
 - iCalendar (RFC 5545): `CalendarExporter`, one event per session (`calendar`).
 - A year's programme for conference apps (Giggity, ConfClerk, ...), in the frab
-  schedule format of the c3voc tools: `frab_schedule` builds it, `FrabJsonExporter`
-  and `FrabXmlExporter` write it (`frab`).
+  schedule format of the c3voc tools: `frab_schedule` builds it (with the year's
+  `annual_meeting_in`), `FrabJsonExporter` and `FrabXmlExporter` write it (`frab`).
 - What they share (`records`): a session's record in the import format, its
   identifier, its text made plain and printable, a download's file name.
 
@@ -25,7 +25,13 @@ this package, which re-exports what it uses.
 """
 
 from .calendar import CalendarExporter, time_zone
-from .frab import FrabJsonExporter, FrabXmlExporter, frab_schedule, schedule_sessions
+from .frab import (
+    FrabJsonExporter,
+    FrabXmlExporter,
+    annual_meeting_in,
+    frab_schedule,
+    schedule_sessions,
+)
 from .import_format import (
     EXPORTERS,
     CsvExporter,
@@ -57,6 +63,7 @@ __all__ = [
     "JsonExporter",
     "JsonLinesExporter",
     "SessionExporter",
+    "annual_meeting_in",
     "export_filename",
     "frab_schedule",
     "plain_text",

@@ -5,7 +5,8 @@ In the frab schedule format of the c3voc tools: `frab_schedule` builds it,
 session's type is its room ("Workshop", "Open Forum", ...) and its topic its track. A
 session without a start time is put at `FRAB_DEFAULT_START`, one without an end time
 lasts `FRAB_DEFAULT_DURATION`, as the format needs both. Times are in the venue's time
-zone, else the meeting's, else UTC. The language is English, the IGF's working language.
+zone, else that of the annual meeting's venue, else UTC. The language is English, the
+IGF's working language.
 
 Uses `records` for a session's guid and text, `calendar` for time zones.
 """
@@ -19,7 +20,7 @@ from collections.abc import Iterable
 
 from django.db.models import Prefetch, QuerySet
 
-from sessions.models import Participant, Session, Venue
+from sessions.models import Meeting, Participant, Session, Venue
 
 from .calendar import at, time_zone
 from .records import GENERATOR, GUID_NAMESPACE, plain_text, printable, session_guid
@@ -60,20 +61,34 @@ def schedule_sessions(year_sessions: QuerySet[Session]) -> QuerySet[Session]:
     )
 
 
+def annual_meeting_in(year: int) -> Meeting | None:
+    """The annual meeting of `year` with its venue, known even before its sessions are
+    (the first, should there be several); one query."""
+    return (
+        Meeting.objects.annual()
+        .held_in(year)
+        .select_related("venue")
+        .order_by("start_date", "venue__city", "pk")
+        .first()
+    )
+
+
 def frab_schedule(
-    *, year: int, sessions: Iterable[Session], meeting: Venue | None, site_url: str
+    *, year: int, sessions: Iterable[Session], meeting: Meeting | None, site_url: str
 ) -> dict:
     """A year's programme in the frab schedule format, as the JSON exporter writes it.
 
-    `sessions` come from `schedule_sessions`; `meeting` is where the year's annual
-    meeting took place (the venue of most sessions when None). Each day lists the
+    `sessions` come from `schedule_sessions`; `meeting` is the year's annual meeting
+    with its venue (`annual_meeting_in`): that venue names the conference and gives
+    its time zone, else (None) the venue of most sessions does. Each day lists the
     dates that have sessions, each room the sessions of one type in start order.
     """
     site_url = site_url.rstrip("/")
     sessions = list(sessions)
-    if meeting is None and sessions:
-        meeting = Counter(session.venue for session in sessions).most_common(1)[0][0]
-    conference_zone = time_zone(meeting.time_zone) if meeting else None
+    host: Venue | None = meeting.venue if meeting is not None else None
+    if host is None and sessions:
+        host = Counter(session.venue for session in sessions).most_common(1)[0][0]
+    conference_zone = time_zone(host.time_zone) if host else None
     fallback_zone = conference_zone or datetime.UTC
 
     events_by_day: dict[datetime.date, list[tuple[datetime.datetime, datetime.datetime, dict]]]
@@ -108,14 +123,14 @@ def frab_schedule(
     latest = max((session.updated_at for session in sessions), default=None)
     conference = {
         "acronym": f"igf{year}",
-        "title": f"Internet Governance Forum {year}" + (f", {meeting.name}" if meeting else ""),
+        "title": f"Internet Governance Forum {year}" + (f", {host.name}" if host else ""),
         "start": days[0]["date"] if days else f"{year}-01-01",
         "end": days[-1]["date"] if days else f"{year}-01-01",
         "daysCount": len(days),
         "timeslot_duration": FRAB_TIMESLOT,
     }
     if conference_zone is not None:
-        conference["time_zone_name"] = meeting.time_zone
+        conference["time_zone_name"] = host.time_zone
     room_names = sorted({room for day in days for room in day["rooms"]})
     track_names = sorted({session.topic.name for session in sessions})
     conference.update(

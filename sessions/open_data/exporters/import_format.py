@@ -3,10 +3,10 @@
 `JsonExporter`, `JsonLinesExporter` and `CsvExporter`, in `EXPORTERS` by extension.
 What they write, `import_sessions` reads back into the same catalogue, as far as the
 format reaches: it does not carry a session's objectives and enablers, a speaker's
-regional group and biography link, transcripts in languages other than English, nor a
-venue's time zone, meeting number and dates. They stream: the sessions are read in
-chunks of `EXPORT_CHUNK_SIZE`, each chunk with its own prefetches, so memory stays flat
-however large the catalogue.
+regional group and biography link, transcripts in languages other than English, a
+venue's time zone, nor the meetings a venue hosted (their numbers and dates). They
+stream: the sessions are read in chunks of `EXPORT_CHUNK_SIZE`, each chunk with its own
+prefetches, so memory stays flat however large the catalogue.
 
 CSV carries the list fields joined with ";" and a speaker as a name only, the way the
 importer reads a CSV file; JSON and JSON Lines carry speakers in full. CSV starts with a

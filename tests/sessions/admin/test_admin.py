@@ -22,6 +22,7 @@ from strategies.models import Enabler, Objective, Strategy
 from tests.factories import (
     DailyViewsFactory,
     EnablerFactory,
+    MeetingFactory,
     ObjectiveFactory,
     ParticipantFactory,
     SessionFactory,
@@ -766,6 +767,8 @@ def make_catalogue(session_count: int) -> list[Session]:
     Inserted in bulk: the query-count tests build 201 sessions many times over.
     """
     venues = [VenueFactory(city=f"City {n}") for n in range(3)]
+    for n in range(min(session_count, 20)):
+        MeetingFactory(venue=venues[n % len(venues)], start_date=datetime.date(2006 + n, 11, 1))
     types = [SessionTypeFactory(name=name) for name in ["Workshop", "Main Session", "Open Forum"]]
     topics = [TopicFactory(name=name) for name in ["Other", "Cybersecurity and Trust"]]
     strategies = [StrategyFactory() for _ in range(min(session_count, 5))]
@@ -843,6 +846,7 @@ def test_session_changelist_query_count(
         ("strategies_strategy", 8),  # the country filter's choices
         ("strategies_objective", 7),
         ("catalogue_venue", 7),
+        ("catalogue_meeting", 7),
         ("catalogue_sessiontype", 7),
         ("catalogue_topic", 7),
         ("catalogue_speaker", 7),

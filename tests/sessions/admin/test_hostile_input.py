@@ -5,12 +5,13 @@ error, and values the catalogue cannot hold are refused with a clear message."""
 import pytest
 from django.urls import reverse
 
-from sessions.models import Session, Venue
+from sessions.models import Meeting, Session, Venue
 from tests.factories import (
     SessionFactory,
     SpeakerFactory,
     StrategyFactory,
     TagFactory,
+    VenueFactory,
 )
 from tests.hostile import HOSTILE_VALUES
 from tests.sessions.admin.test_admin import new_session_form, session_form
@@ -191,9 +192,31 @@ def venue_form(**changes) -> dict:
         "country_code": "SA",
         "slug": "riyadh-saudi-arabia",
         "time_zone": "Asia/Riyadh",
-        "meeting_number": "19",
+        **changes,
+    }
+
+
+def test_a_venue_form_refuses_a_time_zone_that_is_none(editor_client):
+    form = venue_form(time_zone="Mars/Olympus")
+    response = editor_client.post(reverse("admin:catalogue_venue_add"), form)
+    assert response.status_code == 200
+    errors = " ".join(response.context["adminform"].form.errors["time_zone"])
+    assert "“Mars/Olympus” is not a time zone" in errors
+    assert not Venue.objects.filter(city="Riyadh").exists()
+
+
+def meeting_form(venue: Venue, **changes) -> dict:
+    return {
+        "name": "IGF 2024",
+        "slug": "igf-2024",
+        "kind": "annual",
+        "number": "19",
+        "theme": "Building our Multistakeholder Digital Future",
         "start_date": "2024-12-15",
         "end_date": "2024-12-19",
+        "venue": str(venue.pk),
+        "website": "",
+        "description": "",
         **changes,
     }
 
@@ -201,17 +224,31 @@ def venue_form(**changes) -> dict:
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"time_zone": "Mars/Olympus"}, "time_zone", "“Mars/Olympus” is not a time zone"),
         ({"end_date": "2024-12-14"}, "end_date", "The last day cannot come before the first."),
+        ({"kind": "national"}, "number", "Only an annual IGF has a number."),
+        ({"number": "-1"}, "number", "greater than or equal to 0"),
+        ({"start_date": "2024-02-30"}, "start_date", "Enter a valid date."),
+        ({"website": "javascript:alert(1)"}, "website", "Enter a valid URL."),
     ],
 )
-def test_a_venue_form_refuses_what_the_catalogue_cannot_hold(
+def test_a_meeting_form_refuses_what_the_catalogue_cannot_hold(
     editor_client, changes, field, message
 ):
-    response = editor_client.post(reverse("admin:catalogue_venue_add"), venue_form(**changes))
+    venue = VenueFactory(city="Riyadh", country="Saudi Arabia")
+    response = editor_client.post(
+        reverse("admin:catalogue_meeting_add"), meeting_form(venue, **changes)
+    )
     assert response.status_code == 200
     assert message in " ".join(response.context["adminform"].form.errors[field])
-    assert not Venue.objects.filter(city="Riyadh").exists()
+    assert not Meeting.objects.exists()
+
+
+def test_a_meeting_description_is_sanitised(editor_client):
+    venue = VenueFactory(city="Riyadh", country="Saudi Arabia")
+    form = meeting_form(venue, description='<p onclick="x()">Hosted <script>x()</script>here</p>')
+    response = editor_client.post(reverse("admin:catalogue_meeting_add"), form)
+    assert response.status_code == 302
+    assert Meeting.objects.get().description == "<p>Hosted here</p>"
 
 
 def test_a_real_venue_is_saved(editor_client):

@@ -14,6 +14,7 @@ from tests.conftest import on_postgresql
 from tests.factories import (
     DailyViewsFactory,
     EditorFactory,
+    MeetingFactory,
     SessionFactory,
     SessionTypeFactory,
     SpeakerFactory,
@@ -22,6 +23,7 @@ from tests.factories import (
     TopicFactory,
     UserFactory,
     VenueFactory,
+    annual_meeting_at,
 )
 from tests.page_parsing import (
     first_element,
@@ -432,7 +434,11 @@ def test_a_submitted_form_redirects_to_a_url_without_its_empty_fields(client, ma
 
 def test_venue_list_shows_each_venue_with_its_published_session_count(client, make_catalogue):
     make_catalogue(5)
-    VenueFactory(city="Athens", country="Greece", start_date=datetime.date(2006, 10, 30))
+    annual_meeting_at(
+        VenueFactory(city="Athens", country="Greece"),
+        number=None,
+        start=datetime.date(2006, 10, 30),
+    )
     content = client.get("/venues/").content.decode()
     items = [
         visible_text(item) for item in re.findall(r"<li>(.*?)</li>", section_main(content), re.S)
@@ -448,6 +454,20 @@ def test_venue_list_shows_the_meeting_number_and_dates(client, joao_pessoa):
     content = client.get("/venues/").content.decode()
     assert "the 10th IGF, 10–13 November 2015" in visible_text(content)
     assert (joao_pessoa.get_absolute_url(), "João Pessoa, Brazil") in links(content)
+
+
+def test_venue_page_names_the_annual_meeting_it_hosted(client, joao_pessoa):
+    content = visible_text(client.get(joao_pessoa.get_absolute_url()).content.decode())
+    assert "Host of the 10th IGF, 10–13 November 2015. That year's programme." in content
+
+
+def test_a_venue_that_hosted_other_meetings_only_names_no_annual_one(client):
+    venue = VenueFactory(city="The Hague", country="Netherlands")
+    MeetingFactory(
+        venue=venue, name="EuroDIG 2019", kind="regional", start_date=datetime.date(2019, 6, 19)
+    )
+    content = visible_text(client.get(venue.get_absolute_url()).content.decode())
+    assert "Host of" not in content
 
 
 def test_venue_page_lists_its_published_sessions_by_date(client, make_catalogue):
@@ -546,7 +566,11 @@ def test_year_page_links_to_the_years_before_and_after_that_have_sessions(client
 
 
 def test_year_without_sessions_is_a_page_saying_so(client):
-    VenueFactory(city="Lillestrøm", country="Norway", start_date=datetime.date(2025, 6, 23))
+    annual_meeting_at(
+        VenueFactory(city="Lillestrøm", country="Norway"),
+        number=None,
+        start=datetime.date(2025, 6, 23),
+    )
     response = client.get("/years/2025/")
     assert response.status_code == 200
     content = response.content.decode()

@@ -1,5 +1,6 @@
 """`manage.py generate_catalogue`: a synthetic catalogue for the benchmarks in bench/."""
 
+import datetime
 import io
 
 import pytest
@@ -9,6 +10,7 @@ from sessions.caching.version import catalogue_version
 from sessions.demo.synthetic import SESSION_TYPES, TOPICS, generate_catalogue
 from sessions.models import (
     DailyViews,
+    Meeting,
     Participant,
     Session,
     SessionType,
@@ -26,9 +28,23 @@ def test_it_makes_the_sessions_asked_for_with_everything_around_them():
     assert result.sessions == Session.objects.count() == 300
     assert SessionType.objects.count() == len(SESSION_TYPES) == 15
     assert Topic.objects.count() == len(TOPICS) == 40
-    # The twenty annual meetings, and national and regional ones beside them.
-    assert Venue.objects.exclude(meeting_number=None).count() == 20
-    assert Venue.objects.filter(meeting_number=None).count() >= 20
+    # The twenty annual meetings, and forty national and regional ones beside them.
+    annual = Meeting.objects.annual().order_by("number")
+    assert [meeting.number for meeting in annual] == list(range(1, 21))
+    assert [meeting.name for meeting in annual] == [f"IGF {year}" for year in range(2006, 2026)]
+    assert (annual[0].start_date, annual[0].end_date) == (
+        datetime.date(2006, 10, 30),
+        datetime.date(2006, 11, 2),
+    )
+    others = Meeting.objects.exclude(kind=Meeting.Kind.ANNUAL)
+    assert others.count() == 40
+    assert set(others.values_list("kind", flat=True)) == {"national", "regional"}
+    assert (
+        others.filter(number=None, start_date__isnull=False, end_date__isnull=False).count() == 40
+    )
+    assert others.filter(name="IGF Nigeria 2006", venue__city="Abuja").exists()
+    assert Venue.objects.count() == 60
+    assert result.meetings == 60
     assert Speaker.objects.count() == result.speakers == 60
     participants = Participant.objects.count()
     assert 2 * 300 <= participants <= 6 * 300
@@ -42,13 +58,34 @@ def test_it_makes_the_sessions_asked_for_with_everything_around_them():
     assert Session.objects.published().count() > 280
 
 
+def test_every_session_is_held_during_a_meeting_at_its_venue_in_its_year():
+    generate_catalogue(sessions=400, seed=2)
+    meetings = {}
+    for meeting in Meeting.objects.all():
+        meetings.setdefault((meeting.venue_id, meeting.start_date.year), []).append(meeting)
+    held_at = set()
+
+    for session in Session.objects.all():
+        (meeting,) = meetings[session.venue_id, session.date.year]
+        assert meeting.start_date <= session.date <= meeting.end_date, session.key
+        held_at.add(meeting.kind)
+
+    assert held_at == {"annual", "national", "regional"}
+    national_share = Session.objects.exclude(venue__meetings__kind="annual").count() / 400
+    assert 0.3 < national_share < 0.5
+
+
 def test_the_same_seed_gives_the_same_catalogue_and_a_second_run_adds_to_it():
     generate_catalogue(sessions=50, seed=7)
-    first = list(Session.objects.order_by("pk").values_list("title", "date", "views"))
+    first = list(Session.objects.order_by("pk").values_list("title", "date", "views", "venue"))
+    meetings = list(Meeting.objects.order_by("pk").values())
     generate_catalogue(sessions=50, seed=7)
     assert Session.objects.count() == 100
-    second = list(Session.objects.order_by("pk").values_list("title", "date", "views"))[50:]
+    second = list(Session.objects.order_by("pk").values_list("title", "date", "views", "venue"))[
+        50:
+    ]
     assert first == second
+    assert list(Meeting.objects.order_by("pk").values()) == meetings  # the same sixty
 
 
 def test_it_announces_a_new_catalogue_version():

@@ -16,7 +16,16 @@ from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
 
 from sessions.importing import KNOWN_FIELDS, Record, import_sessions, read_records
-from sessions.models import Participant, Session, SessionType, Speaker, Tag, Topic, Venue
+from sessions.models import (
+    Meeting,
+    Participant,
+    Session,
+    SessionType,
+    Speaker,
+    Tag,
+    Topic,
+    Venue,
+)
 from sessions.open_data.exporters import (
     EXPORT_FIELDS,
     CsvExporter,
@@ -184,10 +193,11 @@ def catalogue() -> dict[str, dict]:
 
 
 def empty_the_catalogue() -> None:
-    """Delete every session and what only sessions use; strategies stay, as the
-    import refers to them by slug."""
+    """Delete every session and what only sessions use (and the meetings held at their
+    venues, which the format does not carry); strategies stay, as the import refers to
+    them by slug."""
     Session.objects.all().delete()
-    for model in (SessionType, Topic, Venue, Speaker, Tag):
+    for model in (SessionType, Topic, Meeting, Venue, Speaker, Tag):
         model.objects.all().delete()
 
 

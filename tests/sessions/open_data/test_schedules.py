@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from sessions.models import Participant, Session
+from sessions.models import Meeting, Participant, Session
 from sessions.open_data.exporters import (
     FrabXmlExporter,
     frab_schedule,
@@ -17,6 +17,7 @@ from sessions.open_data.exporters import (
     session_guid,
 )
 from tests.factories import (
+    MeetingFactory,
     ParticipantFactory,
     SessionFactory,
     SessionTypeFactory,
@@ -36,10 +37,10 @@ EVENT_ELEMENTS = ("date", "start", "duration", "room", "slug", "title", "type", 
 def programme():
     """IGF 2015 in João Pessoa: timed and untimed sessions over two days, one online,
     a draft, and a session of another year."""
-    joao_pessoa = VenueFactory(
-        city="João Pessoa",
-        country="Brazil",
-        time_zone="America/Fortaleza",
+    joao_pessoa = VenueFactory(city="João Pessoa", country="Brazil", time_zone="America/Fortaleza")
+    MeetingFactory(
+        venue=joao_pessoa,
+        number=10,
         start_date=datetime.date(2015, 11, 10),
         end_date=datetime.date(2015, 11, 13),
     )
@@ -242,6 +243,24 @@ def test_without_a_meeting_the_most_used_venue_names_the_conference():
         site_url="https://x.test",
     )
     conference = schedule["schedule"]["conference"]
+    assert conference["title"] == "Internet Governance Forum 2023, Kyoto, Japan"
+    assert conference["time_zone_name"] == "Asia/Tokyo"
+
+
+def test_the_years_annual_meeting_names_the_conference_not_another_meeting(client):
+    kyoto = VenueFactory(city="Kyoto", country="Japan", time_zone="Asia/Tokyo")
+    MeetingFactory(venue=kyoto, number=18, start_date=datetime.date(2023, 10, 8))
+    tampere = VenueFactory(city="Tampere", country="Finland", time_zone="Europe/Helsinki")
+    MeetingFactory(
+        venue=tampere,
+        name="EuroDIG 2023",
+        kind=Meeting.Kind.REGIONAL,
+        start_date=datetime.date(2023, 6, 19),
+    )
+    # Most of the year's sessions are at the regional meeting.
+    SessionFactory.create_batch(2, venue=tampere, date=datetime.date(2023, 6, 19))
+    SessionFactory(venue=kyoto, date=datetime.date(2023, 10, 9))
+    conference = schedule_json(client, 2023)["schedule"]["conference"]
     assert conference["title"] == "Internet Governance Forum 2023, Kyoto, Japan"
     assert conference["time_zone_name"] == "Asia/Tokyo"
 
