@@ -15,6 +15,7 @@ router = DefaultRouter()
 # One address per resource: no /api/sessions.json beside /api/sessions/.
 router.include_format_suffixes = False
 router.register("sessions", session_api.SessionViewSet, basename="session")
+router.register("meetings", session_api.MeetingViewSet, basename="meeting")
 router.register("venues", session_api.VenueViewSet, basename="venue")
 router.register("session-types", session_api.SessionTypeViewSet, basename="session-type")
 router.register("topics", session_api.TopicViewSet, basename="topic")

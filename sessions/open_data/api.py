@@ -8,7 +8,7 @@ filter value that is not valid is answered 400 with the reason the page would sh
 Every endpoint runs a fixed number of queries, whatever the size of the catalogue.
 """
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -36,6 +36,7 @@ from sessions.browsing.filters import (
 from sessions.caching import page_cache
 from sessions.caching.version import reading_one_version
 from sessions.models import (
+    Meeting,
     Participant,
     Session,
     SessionType,
@@ -190,6 +191,26 @@ class VenueSerializer(serializers.Serializer):
     @extend_schema_field(OpenApiTypes.URI)
     def get_site_url(self, venue: Venue) -> str:
         return site_url(self.context.get("request"), venue.get_absolute_url())
+
+
+class MeetingSerializer(serializers.Serializer):
+    slug = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True, help_text='e.g. "IGF 2015", "EuroDIG 2019".')
+    kind = serializers.ChoiceField(choices=Meeting.Kind.values, read_only=True)
+    number = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="Which annual IGF it is (1: 2006); annual only."
+    )
+    theme = serializers.CharField(read_only=True, help_text="Its overarching theme; may be empty.")
+    start_date = serializers.DateField(read_only=True, allow_null=True)
+    end_date = serializers.DateField(read_only=True, allow_null=True)
+    venue = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, help_text="Where it was held (/api/venues/)."
+    )
+    venue_name = serializers.CharField(
+        source="venue.name", read_only=True, help_text='"City, Country", or "Online".'
+    )
+    website = serializers.CharField(read_only=True, help_text="May be empty.")
+    description = serializers.CharField(read_only=True, help_text="Sanitised HTML; may be empty.")
 
 
 class FilterValueSerializer(serializers.Serializer):
@@ -405,6 +426,21 @@ class VenueViewSet(BySlug, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[Venue]:
         return selectors.venues_with_counts()
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Meetings, latest first"),
+    retrieve=extend_schema(summary="One meeting"),
+)
+class MeetingViewSet(BySlug, viewsets.ReadOnlyModelViewSet):
+    """The annual IGF and the regional, subregional, national and youth IGFs."""
+
+    serializer_class = MeetingSerializer
+
+    def get_queryset(self) -> QuerySet[Meeting]:
+        return Meeting.objects.select_related("venue").order_by(
+            F("start_date").desc(nulls_last=True), "name", "pk"
+        )
 
 
 @extend_schema_view(

@@ -1,5 +1,5 @@
-"""The other endpoints (venues, session types, topics, strategies, speakers, tags), and the
-number of queries of every endpoint."""
+"""The other endpoints (meetings, venues, session types, topics, strategies, speakers,
+tags), and the number of queries of every endpoint."""
 
 import datetime
 
@@ -106,6 +106,57 @@ def test_a_venues_meeting_fields_are_its_latest_annual_meetings(client, django_a
 
 def test_unknown_venue_is_a_404(client):
     assert client.get("/api/venues/atlantis/").status_code == 404
+
+
+# Meetings
+
+
+def test_meetings_latest_first_with_their_venue(client):
+    hague = VenueFactory(city="The Hague", country="Netherlands")
+    MeetingFactory(
+        name="EuroDIG 2019",
+        kind=Meeting.Kind.REGIONAL,
+        venue=hague,
+        start_date=datetime.date(2019, 6, 19),
+        end_date=datetime.date(2019, 6, 20),
+        website="https://eurodig.org/",
+        description="<p>Messages from The Hague</p>",
+    )
+    berlin = VenueFactory(city="Berlin", country="Germany")
+    MeetingFactory(
+        name="IGF 2019",
+        number=14,
+        theme="One World. One Net. One Vision.",
+        venue=berlin,
+        start_date=datetime.date(2019, 11, 25),
+        end_date=datetime.date(2019, 11, 29),
+    )
+    MeetingFactory(
+        name="Undated", kind=Meeting.Kind.NATIONAL, venue=hague, start_date=None, end_date=None
+    )
+    listed = results(client, "/api/meetings/")
+    assert [meeting["name"] for meeting in listed] == ["IGF 2019", "EuroDIG 2019", "Undated"]
+    assert listed[0] == {
+        "slug": "igf-2019",
+        "name": "IGF 2019",
+        "kind": "annual",
+        "number": 14,
+        "theme": "One World. One Net. One Vision.",
+        "start_date": "2019-11-25",
+        "end_date": "2019-11-29",
+        "venue": "berlin-germany",
+        "venue_name": "Berlin, Germany",
+        "website": "",
+        "description": "",
+    }
+    assert listed[1]["kind"] == "regional" and listed[1]["number"] is None
+    assert listed[1]["description"] == "<p>Messages from The Hague</p>"
+    for meeting in listed:
+        assert client.get(f"/api/meetings/{meeting['slug']}/").json() == meeting
+
+
+def test_unknown_meeting_is_a_404(client):
+    assert client.get("/api/meetings/igf-1999/").status_code == 404
 
 
 # Session types and topics
@@ -300,6 +351,8 @@ def endpoint_urls() -> list[tuple[str, int]]:
         # The session, then its six kinds of linked objects.
         ("/api/sessions/{session}/", 7),
         # Count and page; the object alone.
+        ("/api/meetings/", 2),
+        ("/api/meetings/igf-2015/", 1),
         ("/api/venues/", 2),
         ("/api/venues/rio-de-janeiro-brazil/", 1),
         ("/api/session-types/", 2),

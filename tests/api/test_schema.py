@@ -19,7 +19,16 @@ from sessions.models import Participant
 from sessions.search import refresh_search_vectors
 from tests.factories import ParticipantFactory, SessionFactory, TagFactory, TranscriptFactory
 
-ENDPOINTS = ["sessions", "venues", "session-types", "topics", "strategies", "speakers", "tags"]
+ENDPOINTS = [
+    "sessions",
+    "meetings",
+    "venues",
+    "session-types",
+    "topics",
+    "strategies",
+    "speakers",
+    "tags",
+]
 # Generated cases per operation: enough to try every parameter, few enough to stay quick.
 EXAMPLES_PER_OPERATION = 40
 
