@@ -203,8 +203,8 @@ class MeetingSerializer(serializers.Serializer):
     theme = serializers.CharField(read_only=True, help_text="Its overarching theme; may be empty.")
     start_date = serializers.DateField(read_only=True, allow_null=True)
     end_date = serializers.DateField(read_only=True, allow_null=True)
-    venue = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True, help_text="Where it was held (/api/venues/)."
+    venue = serializers.CharField(
+        source="venue.slug", read_only=True, help_text="Where it was held (/api/venues/)."
     )
     venue_name = serializers.CharField(
         source="venue.name", read_only=True, help_text='"City, Country", or "Online".'

@@ -187,6 +187,7 @@ def test_the_api_root_lists_every_endpoint(client):
         name: f"http://testserver/api/{name}/"
         for name in (
             "sessions",
+            "meetings",
             "venues",
             "session-types",
             "topics",
