@@ -81,6 +81,23 @@ def views_of(session_pk: int) -> int:
     return next(iter(Session.objects.filter(pk=session_pk).values_list("views", flat=True)), 0)
 
 
+# What a venue shows of the annual meeting it hosted (the templates' meeting line): the
+# venue's attribute, then the meeting's field.
+ANNUAL_MEETING_ATTRIBUTES = {
+    "meeting_number": "number",
+    "start_date": "start_date",
+    "end_date": "end_date",
+}
+
+
+def annual_meeting_subqueries(annual: QuerySet[Meeting]) -> dict[str, Subquery]:
+    """The first of `annual`'s meetings as ANNUAL_MEETING_ATTRIBUTES, to annotate with."""
+    return {
+        attribute: Subquery(annual.values(field)[:1])
+        for attribute, field in ANNUAL_MEETING_ATTRIBUTES.items()
+    }
+
+
 def with_annual_meeting(venues: QuerySet[Venue], *, year=None) -> QuerySet[Venue]:
     """`venues`, each with the number and dates of the annual IGF it hosted (of `year`,
     an int or an OuterRef, if given; else the latest) as `meeting_number`, `start_date`
@@ -90,16 +107,7 @@ def with_annual_meeting(venues: QuerySet[Venue], *, year=None) -> QuerySet[Venue
         annual = annual.filter(start_date__year=year)
     # The latest dated one first (PostgreSQL would put an undated one first otherwise).
     annual = annual.order_by(F("start_date").desc(nulls_last=True), "-pk")
-    return venues.annotate(
-        **{
-            field: Subquery(annual.values(meeting_field)[:1])
-            for field, meeting_field in (
-                ("meeting_number", "number"),
-                ("start_date", "start_date"),
-                ("end_date", "end_date"),
-            )
-        }
-    )
+    return venues.annotate(**annual_meeting_subqueries(annual))
 
 
 def venues_with_counts() -> QuerySet[Venue]:
@@ -142,12 +150,7 @@ def years_with_counts() -> list[YearSummary]:
     rows = (
         Session.objects.published()
         .values("venue", "venue__city", "venue__country", "venue__slug", year=ExtractYear("date"))
-        .annotate(
-            session_count=Count("pk"),
-            meeting_number=Subquery(annual.values("number")[:1]),
-            meeting_start_date=Subquery(annual.values("start_date")[:1]),
-            meeting_end_date=Subquery(annual.values("end_date")[:1]),
-        )
+        .annotate(session_count=Count("pk"), **annual_meeting_subqueries(annual))
         .order_by("-year", "-session_count", "venue__city")
     )
     summaries: dict[int, YearSummary] = {}
@@ -161,9 +164,8 @@ def years_with_counts() -> list[YearSummary]:
             slug=row["venue__slug"],
         )
         # As `with_annual_meeting` gives them, for the meeting line of the templates.
-        venue.meeting_number = row["meeting_number"]
-        venue.start_date = row["meeting_start_date"]
-        venue.end_date = row["meeting_end_date"]
+        for attribute in ANNUAL_MEETING_ATTRIBUTES:
+            setattr(venue, attribute, row[attribute])
         summary.venues.append(venue)
     return list(summaries.values())
 
