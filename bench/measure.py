@@ -183,7 +183,7 @@ def choose_pages(session_token: str) -> list[Page]:
         .values_list("slug", flat=True)
         .first()
     ) or Speaker.objects.values_list("slug", flat=True).first()
-    venue = published.order_by("-date").values_list("venue__slug", flat=True).first()
+    venue = published.order_by("-date").values_list("meeting__venue__slug", flat=True).first()
     return [
         Page("home", "/", target=CACHED_PAGE_TARGET),
         Page("list", "/sessions/", target=CACHED_PAGE_TARGET),

@@ -328,7 +328,7 @@ def generate(args) -> None:
                         date=meeting.start_date + datetime.timedelta(days=rng.randint(0, days)),
                         type=rng.choice(types),
                         topic=topic,
-                        venue=meeting.venue,
+                        meeting=meeting,
                         description="".join(
                             f"<p>{text(rng.randint(30, 80), topic.name)}</p>"
                             for _ in range(rng.randint(1, 3))

@@ -29,7 +29,7 @@ def strategy_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     sessions = (
         strategy.sessions.filter(status=PUBLISHED_SESSION)
-        .select_related("type", "topic", "venue")
+        .select_related("type", "topic", "meeting__venue")
         .with_tags()  # a method of the sessions' own QuerySet, reached without importing it
         .order_by("-date", "-pk")
     )

@@ -101,3 +101,15 @@ def fresh_logging(settings):
     for name in settings.LOGGING.get("loggers", {}):
         logging.getLogger(name).filters.clear()
     logging.config.dictConfig(settings.LOGGING)
+
+
+@pytest.fixture
+def annual_meetings(db):
+    """The twenty annual IGFs, each at its venue, as every catalogue holds them (the
+    migration to meetings and the demo data make them): the meetings an import file's
+    sessions belong to when they name none."""
+    from sessions.demo.loading import DEMO_DIR, LoadCounts, VenueLoader, load_meetings
+
+    return load_meetings(
+        path=DEMO_DIR / "igf-meetings.csv", venues=VenueLoader(LoadCounts()), counts=LoadCounts()
+    )

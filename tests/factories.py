@@ -45,9 +45,22 @@ class MeetingFactory(factory.django.DjangoModelFactory):
 
 def annual_meeting_at(venue: Venue, *, number: int | None, start: datetime.date, end=None) -> Venue:
     """`venue`, host of the annual IGF that opened on `start` (numbered, or not yet; its
-    last day `end`, if known)."""
-    MeetingFactory(venue=venue, number=number, start_date=start, end_date=end)
+    last day `end`, if known); one that another fixture made already stays as it is."""
+    held = Meeting.objects.annual().filter(venue=venue, start_date__year=start.year)
+    if not held.exists():
+        MeetingFactory(venue=venue, number=number, start_date=start, end_date=end)
     return venue
+
+
+def meeting_held_at(venue: Venue, day: datetime.date) -> Meeting:
+    """The meeting at `venue` in `day`'s year, the annual one first, as the import finds
+    it; else a new annual IGF of that year there, unnumbered, held on `day`: a test that
+    needs another kind of meeting makes it with MeetingFactory."""
+    held = Meeting.objects.filter(venue=venue, start_date__year=day.year)
+    meeting = held.filter(kind=Meeting.Kind.ANNUAL).first() or held.first()
+    if meeting is None:
+        meeting = MeetingFactory(venue=venue, start_date=day, end_date=day)
+    return meeting
 
 
 class SessionTypeFactory(factory.django.DjangoModelFactory):
@@ -103,8 +116,14 @@ class SessionFactory(factory.django.DjangoModelFactory):
     date = datetime.date(2015, 11, 12)
     type = factory.SubFactory(SessionTypeFactory)
     topic = factory.SubFactory(TopicFactory)
-    venue = factory.SubFactory(VenueFactory, city="João Pessoa", country="Brazil")
+    # A session belongs to a meeting; give the meeting, or the venue alone and it
+    # belongs to the meeting held there that year (`meeting_held_at`).
+    meeting = factory.LazyAttribute(lambda session: meeting_held_at(session.venue, session.date))
     description = "<p>A session.</p>"
+
+    class Params:
+        venue = factory.SubFactory(VenueFactory, city="João Pessoa", country="Brazil")
+
     status = Session.Status.PUBLISHED
 
     @factory.post_generation

@@ -398,9 +398,9 @@ SESSION_FORM_LABELS = {
 }
 # Some of the session list's column headings, by field name.
 SESSION_LIST_HEADINGS = {
-    "en": {"status": "Status", "views": "Views", "venue": "Venue"},
-    "es": {"status": "Estado", "views": "Visitas", "venue": "Sede"},
-    "fr": {"status": "Statut", "views": "Vues", "venue": "Lieu"},
+    "en": {"status": "Status", "views": "Views", "meeting": "Meeting"},
+    "es": {"status": "Estado", "views": "Visitas", "meeting": "Reunión"},
+    "fr": {"status": "Statut", "views": "Vues", "meeting": "Réunion"},
 }
 DAILY_VIEWS_IN_THE_MENU = {"en": "Daily views", "es": "Visitas diarias", "fr": "Vues quotidiennes"}
 

@@ -13,7 +13,7 @@ def session_label(session: Session) -> str:
     """ "Opening Ceremony (12 November 2007, Rio de Janeiro)": titles repeat from year to year.
 
     The date is written as the editor's language writes dates. Reads `session.venue`, so
-    querysets listing sessions should `select_related("venue")`.
+    querysets listing sessions should `select_related("meeting__venue")`.
     """
     return f"{session.title} ({date_format(session.date)}, {session.venue.city})"
 

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from igf_catalogue.admin import URLS_ASSUME_HTTPS, CatalogueModelAdmin
 from sessions.models import Meeting, Venue
 
+from .display import SessionCountMixin
+
 
 @admin.register(Venue)
 class VenueAdmin(CatalogueModelAdmin):
@@ -23,7 +25,7 @@ class VenueAdmin(CatalogueModelAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                session_count=Count("sessions", distinct=True),
+                session_count=Count("meetings__sessions", distinct=True),
                 meeting_count=Count("meetings", distinct=True),
             )
         )
@@ -42,8 +44,8 @@ class VenueAdmin(CatalogueModelAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(CatalogueModelAdmin):
-    list_display = ["name", "kind", "number", "start_date", "end_date", "venue"]
+class MeetingAdmin(SessionCountMixin, CatalogueModelAdmin):
+    list_display = ["name", "kind", "number", "start_date", "end_date", "venue", "session_count"]
     list_filter = ["kind"]
     list_select_related = ["venue"]
     search_fields = ["name", "theme", "venue__city", "venue__country"]

@@ -158,24 +158,24 @@ class SessionAdminForm(forms.ModelForm):
 class SessionAdmin(CatalogueModelAdmin):
     form = SessionAdminForm
     # What fits a 1280 px screen: the type and topic are in the filters beside it.
-    list_display = ["title_in_brief", "date", "venue", "status", "views"]
-    list_filter = ["status", "venue", "type", "topic"]
+    list_display = ["title_in_brief", "date", "meeting", "status", "views"]
+    list_filter = ["status", "meeting__kind", "meeting", "meeting__venue", "type", "topic"]
     date_hierarchy = "date"
     # Whatever an editor remembers of a session: its title or words of it, its key, a
-    # speaker, the city it was held in, a tag.
+    # speaker, its meeting or the city that was held in, a tag.
     search_fields = [
-        "title", "description", "key", "participants__speaker__name", "venue__city",
-        "tags__name",
+        "title", "description", "key", "participants__speaker__name", "meeting__name",
+        "meeting__venue__city", "tags__name",
     ]  # fmt: skip
     autocomplete_fields = [
-        "venue", "type", "topic", "tags", "related", "strategies", "objectives", "enablers",
+        "meeting", "type", "topic", "tags", "related", "strategies", "objectives", "enablers",
     ]  # fmt: skip
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["views", "published_at", "created_at", "updated_at"]
     formfield_overrides = URLS_ASSUME_HTTPS
     fieldsets = [
         (None, {"fields": ["title", "slug", "key"]}),
-        (_("When and where"), {"fields": ["date", ("start_time", "end_time"), "venue"]}),
+        (_("When and where"), {"fields": ["date", ("start_time", "end_time"), "meeting"]}),
         (_("What"), {"fields": ["type", "topic", "tags", "description"]}),
         (
             _("Strategies"),
@@ -202,7 +202,7 @@ class SessionAdmin(CatalogueModelAdmin):
         return super().changelist_view(request, extra_context)
 
     def get_queryset(self, request):
-        # Venue, type and topic come in the same query, for the list's columns and the
+        # Meeting, venue, type and topic come in the same query, for the list's columns and the
         # autocomplete's labels alike. (This takes the place of list_select_related,
         # which the changelist ignores once a queryset has any select_related.)
         return super().get_queryset(request).for_list()
@@ -225,7 +225,7 @@ class SessionAdmin(CatalogueModelAdmin):
         formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
         # The selected ones are labelled as in the autocomplete, read in the same query.
         if db_field.name == "related":
-            formfield.queryset = formfield.queryset.select_related("venue")
+            formfield.queryset = formfield.queryset.select_related("meeting__venue")
             formfield.label_from_instance = session_label
         elif db_field.name in {"objectives", "enablers"}:
             formfield.queryset = formfield.queryset.select_related("strategy")

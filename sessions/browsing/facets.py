@@ -5,11 +5,11 @@ use, but not the facet's own, so that with a venue chosen the venue list still s
 how many sessions each other venue would give. A value with no session is left out,
 except the one chosen, which stays (with 0) so that the form still shows it.
 
-On PostgreSQL the five facets are counted by one query, which finds the sessions
+On PostgreSQL the seven facets are counted by one query, which finds the sessions
 matching the list's other filters (the search above all, the costly part) once and
-groups them five ways (stakeholder groups by the list of them each session row keeps,
-see sessions.search.vectors); the venues, types and topics are then read by a query each, for
-their labels and order. Elsewhere each facet costs one GROUP BY query. Either way
+groups them seven ways (stakeholder groups by the list of them each session row keeps,
+see sessions.search.vectors); the meetings, venues, types and topics are then read by a
+query each, for their labels and order. Elsewhere each facet costs one GROUP BY query. Either way
 the counts are kept in the cache for the catalogue's version, so the same filters
 asked again (another page, another order) cost nothing. The counts are written into
 the filter form's options ("Workshop (12)"), which replaces the query that would
@@ -32,7 +32,19 @@ from sessions.models import Participant, Session
 
 from .filters import SessionFilter
 
-FACETS = ("year", "venue", "type", "topic", "stakeholder")
+FACETS = ("year", "meeting", "kind", "venue", "type", "topic", "stakeholder")
+# The facets read from the session's row or its meeting's, as the one query names them
+# (the stakeholder groups, many to a session, are counted apart).
+FACET_COLUMNS = {
+    "year": ExtractYear("date"),
+    "meeting": F("meeting_id"),
+    "kind": F("meeting__kind"),
+    "venue": F("meeting__venue_id"),
+    "type": F("type_id"),
+    "topic": F("topic_id"),
+}
+# How each facet's objects reach the sessions they count.
+SESSIONS_OF = {"meeting": "sessions", "venue": "meetings__sessions"}
 
 
 @dataclass(frozen=True)
@@ -100,7 +112,7 @@ def _values(session_filter: SessionFilter, name: str, counts: dict[str, int]) ->
 
 
 def _counts_in_one_query(session_filter: SessionFilter) -> tuple[dict[str, dict[str, int]], int]:
-    """Every facet's counts, by value (by primary key for venues, types and topics), and
+    """Every facet's counts, by value (by primary key for meetings, venues, types and topics), and
     the number of sessions the list shows, in one PostgreSQL query.
 
     The sessions matching every filter but the facets' are read once (a materialised
@@ -126,10 +138,7 @@ def _counts_in_one_query(session_filter: SessionFilter) -> tuple[dict[str, dict[
     }
     base = queryset.order_by().values(
         facet_id=F("pk"),
-        facet_year=ExtractYear("date"),
-        facet_venue=F("venue_id"),
-        facet_type=F("type_id"),
-        facet_topic=F("topic_id"),
+        **{f"facet_{name}": column for name, column in FACET_COLUMNS.items()},
         facet_groups=F("stakeholder_groups"),
         **passes,
     )
@@ -142,9 +151,9 @@ def _counts_in_one_query(session_filter: SessionFilter) -> tuple[dict[str, dict[
         return " AND ".join(conditions) or "TRUE"
 
     parts = [
-        f"SELECT '{name}', CAST(base.{quote(f'facet_{name}')} AS integer)::text, COUNT(*) "
+        f"SELECT '{name}', CAST(base.{quote(f'facet_{name}')} AS text), COUNT(*) "
         f"FROM base WHERE {others_pass(name)} GROUP BY 2"
-        for name in ("year", "venue", "type", "topic")
+        for name in FACET_COLUMNS
     ]
     # Each session's groups are on its row (see sessions.search.vectors): unnested, each session
     # counts once in each group of its speakers.
@@ -175,15 +184,15 @@ def _count(session_filter: SessionFilter, name: str) -> list[FacetValue]:
     matching = sessions_matching_all_but(session_filter, name).values("pk")
     chosen = session_filter.valid_values.get(name)
     if isinstance(field, forms.ModelChoiceField):
-        return _count_objects(field, matching, chosen)
-    if name == "year":
+        return _count_objects(field, matching, chosen, SESSIONS_OF.get(name, "sessions"))
+    if name in FACET_COLUMNS:
         rows = (
             Session.objects.filter(pk__in=matching)
-            .values(year=ExtractYear("date"))
+            .values(value=FACET_COLUMNS[name])
             .annotate(count=Count("pk"))
             .order_by()
         )
-        counts = {str(row["year"]): row["count"] for row in rows}
+        counts = {str(row["value"]): row["count"] for row in rows}
     else:  # stakeholder: sessions with any participant of the group, each counted once
         rows = (
             Participant.objects.filter(session__in=matching)
@@ -208,8 +217,8 @@ def _choices_with_counts(
 def _objects_with_counts(
     field: forms.ModelChoiceField, counts: dict[str, int], chosen: object | None
 ) -> list[FacetValue]:
-    """Venues, types or topics from the field's own queryset (its order, its labels),
-    given their counts by primary key."""
+    """Meetings, venues, types or topics from the field's own queryset (its order, its
+    labels), given their counts by primary key."""
     queryset = field.queryset
     ordering = queryset.query.order_by or queryset.model._meta.ordering
     key = field.to_field_name or "pk"
@@ -226,9 +235,10 @@ def _objects_with_counts(
 
 
 def _count_objects(
-    field: forms.ModelChoiceField, matching: QuerySet, chosen: object | None
+    field: forms.ModelChoiceField, matching: QuerySet, chosen: object | None, sessions: str
 ) -> list[FacetValue]:
-    """Venues, types or topics from the field's own queryset (its order, its labels).
+    """Meetings, venues, types or topics from the field's own queryset (its order, its
+    labels), counting the sessions they reach through `sessions`.
 
     Every object is read with its count, zeros too, and the zeros are dropped here:
     editors keep a few dozen of each, and the query stays one scan without a HAVING.
@@ -237,7 +247,7 @@ def _count_objects(
     # A query that groups ignores the model's default order: say it again.
     ordering = queryset.query.order_by or queryset.model._meta.ordering
     objects = queryset.annotate(
-        facet_count=Count("sessions", filter=Q(sessions__in=matching))
+        facet_count=Count(sessions, filter=Q(**{f"{sessions}__in": matching}))
     ).order_by(*ordering, "pk")
     key = field.to_field_name or "pk"
     chosen_pk = getattr(chosen, "pk", None)

@@ -1,5 +1,5 @@
 """Filtering and sorting the session list:
-/sessions/?year=&venue=&type=&topic=&strategy=&speaker=&stakeholder=&tag=&q=&sort=
+/sessions/?year=&meeting=&kind=&venue=&type=&topic=&strategy=&speaker=&stakeholder=&tag=&q=&sort=
 
 Every filter lives in the query string, so any view of the list can be bookmarked
 and shared. A value that is not valid (an unknown slug, a year without sessions, a
@@ -22,7 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from igf_catalogue.filter_errors import MALFORMED, NAMES_NOTHING
-from sessions.models import Session, SessionType, Speaker, Tag, Topic, Venue
+from sessions.models import Meeting, Session, SessionType, Speaker, Tag, Topic, Venue
 from sessions.models.session import FIRST_SESSION_DAY, LAST_SESSION_DAY
 from sessions.search import search_sessions
 from strategies.models import Strategy
@@ -30,11 +30,14 @@ from strategies.models import Strategy
 from .selectors import in_public_use, years_with_sessions
 
 FILTER_PARAMETERS = (
-    "year", "venue", "type", "topic", "strategy", "speaker", "stakeholder", "tag", "q",
+    "year", "meeting", "kind", "venue", "type", "topic", "strategy", "speaker", "stakeholder",
+    "tag", "q",
 )  # fmt: skip
 # How each filter in use is named on its chip.
 CHIP_LABELS = {
     "year": _("Year"),
+    "meeting": _("Meeting"),
+    "kind": _("Kind of meeting"),
     "venue": _("Venue"),
     "type": _("Type"),
     "topic": _("Topic"),
@@ -215,8 +218,23 @@ class SessionFilter(django_filters.FilterSet):
         empty_label=_("Any year"),
         error_messages={"invalid_choice": _("There are no sessions in that year.")},
     )
+    meeting = SlugFilter(
+        label=_("Meeting"),
+        any_label=_("Any meeting"),
+        unknown=_("There is no such meeting."),
+        queryset=Meeting.objects.all(),
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind of meeting"),
+        field_name="meeting__kind",
+        choices=Meeting.Kind.choices,
+        empty_label=_("Any kind of meeting"),
+        widget=OptionsSelect,
+        error_messages={"invalid_choice": _("That is not a kind of meeting.")},
+    )
     venue = SlugFilter(
         label=_("Venue"),
+        field_name="meeting__venue",
         any_label=_("Any venue"),
         unknown=_("There is no such venue."),
         queryset=Venue.objects.order_by("city"),
@@ -414,4 +432,6 @@ def _chip_value(name: str, value: object) -> str:
         return f"“{value}”"
     if name == "stakeholder":
         return str(Speaker.StakeholderGroup(value).label)
+    if name == "kind":
+        return str(Meeting.Kind(value).label)
     return str(value)

@@ -21,8 +21,9 @@ def related_sessions(session: Session, *, limit: int | None = None) -> list[Sess
 
     First the sessions an editor linked by hand, then those of the same topic that
     share a speaker (in any role), then those sharing a strategy, then those of the
-    same topic and type, then the same topic; most viewed first within each step. A
-    session that qualifies for several steps appears once, in its first.
+    same topic and type, then the same topic. Within each step the sessions of the same
+    meeting come first, then the most viewed. A session that qualifies for several steps
+    appears once, in its first.
     """
     if limit is None:
         limit = settings.CATALOGUE_RELATED_SESSIONS
@@ -52,12 +53,17 @@ def related_sessions(session: Session, *, limit: int | None = None) -> list[Sess
         default=None,
         output_field=IntegerField(),
     )
+    elsewhere = Case(
+        When(meeting=session.meeting_id, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
     candidates = (
         Session.objects.published()
         .exclude(pk=session.pk)
-        .alias(step=step)
+        .alias(step=step, elsewhere=elsewhere)
         .filter(step__isnull=False)
         .for_list()
-        .order_by("step", "-views", "-date", "pk")
+        .order_by("step", "elsewhere", "-views", "-date", "pk")
     )
     return list(candidates[:limit])

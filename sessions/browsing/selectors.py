@@ -7,11 +7,24 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    When,
+)
 from django.db.models.functions import ExtractYear, TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from sessions.caching import page_cache
 from sessions.counting.visitors import today
@@ -32,6 +45,8 @@ from .people import group_by_role, participants_prefetch
 # The first annual IGF; with next year, the bounds of a year page worth showing.
 FIRST_MEETING_YEAR = 2006
 PUBLISHED = Q(sessions__status=Session.Status.PUBLISHED)
+# A venue's published sessions are its meetings'.
+HELD_HERE = Q(meetings__sessions__status=Session.Status.PUBLISHED)
 
 
 def in_public_use(queryset: QuerySet, link: str) -> QuerySet:
@@ -114,15 +129,114 @@ def venues_with_counts() -> QuerySet[Venue]:
     """Every venue, latest annual meeting first, with its number of published sessions
     and its annual meeting (`with_annual_meeting`)."""
     return with_annual_meeting(
-        Venue.objects.annotate(session_count=Count("sessions", filter=PUBLISHED))
+        Venue.objects.annotate(session_count=Count("meetings__sessions", filter=HELD_HERE))
     ).order_by("-start_date", "city", "country")
+
+
+def meetings_with_counts() -> QuerySet[Meeting]:
+    """Every meeting with its venue and its number of published sessions, latest first."""
+    return (
+        Meeting.objects.select_related("venue")
+        .annotate(session_count=Count("sessions", filter=PUBLISHED))
+        .order_by(F("start_date").desc(nulls_last=True), "name", "pk")
+    )
+
+
+# How /meetings/ heads each kind's meetings.
+KIND_HEADINGS = {
+    Meeting.Kind.ANNUAL: _("Annual IGFs"),
+    Meeting.Kind.REGIONAL: _("Regional IGFs"),
+    Meeting.Kind.SUBREGIONAL: _("Subregional IGFs"),
+    Meeting.Kind.NATIONAL: _("National IGFs"),
+    Meeting.Kind.YOUTH: _("Youth IGFs"),
+}
+
+
+@dataclass
+class MeetingsOfAKind:
+    kind: Meeting.Kind
+    meetings: list[Meeting]
+
+    @property
+    def heading(self) -> str:
+        return str(KIND_HEADINGS[self.kind])
+
+
+def meetings_by_kind() -> list[MeetingsOfAKind]:
+    """Every meeting with its venue and published sessions counted, grouped by kind
+    (the annual IGF first, then as `Meeting.Kind` lists them), latest first; one query."""
+    groups = {kind: MeetingsOfAKind(kind, []) for kind in Meeting.Kind}
+    for meeting in meetings_with_counts():
+        groups[Meeting.Kind(meeting.kind)].meetings.append(meeting)
+    return [group for group in groups.values() if group.meetings]
+
+
+def meeting_for_page(slug: str) -> Meeting:
+    """The meeting at `slug` with its venue, or Http404; one query."""
+    return get_object_or_404(Meeting.objects.select_related("venue"), slug=slug)
+
+
+def sessions_of(meeting: Meeting) -> QuerySet[Session]:
+    """A meeting's published sessions ordered for grouping by day, then topic."""
+    return (
+        Session.objects.published()
+        .filter(meeting=meeting)
+        .for_list()
+        .with_tags()
+        .order_by("date", "topic__name", "start_time", "title", "pk")
+    )
+
+
+def meetings_at(venue: Venue) -> QuerySet[Meeting]:
+    """The meetings held at `venue`, latest first, with their published sessions counted."""
+    return meetings_with_counts().filter(venue=venue)
+
+
+def meetings_in(year: int) -> list[Meeting]:
+    """The meetings that opened in `year`, or have published sessions dated in it, the
+    annual one first, then by their first day; one query."""
+    in_year = Q(sessions__status=Session.Status.PUBLISHED, sessions__date__year=year)
+    return list(
+        Meeting.objects.select_related("venue")
+        .filter(Q(start_date__year=year) | Q(Exists(
+            Session.objects.published().filter(meeting=OuterRef("pk"), date__year=year)
+        )))
+        .annotate(session_count=Count("sessions", filter=in_year))
+        .order_by(
+            Case(When(kind=Meeting.Kind.ANNUAL, then=0), default=1),
+            F("start_date").asc(nulls_last=True),
+            "name",
+            "pk",
+        )
+    )  # fmt: skip
+
+
+def latest_meetings(*, others: int) -> tuple[Meeting | None, list[Meeting]]:
+    """The latest annual IGF with published sessions and the `others` latest meetings of
+    other kinds that have some, each with its venue and sessions counted; one query."""
+    latest_annual = (
+        meetings_with_counts()
+        .filter(kind=Meeting.Kind.ANNUAL, session_count__gt=0)
+        .values("pk")[:1]
+    )
+    latest_others = (
+        meetings_with_counts()
+        .exclude(kind=Meeting.Kind.ANNUAL)
+        .filter(session_count__gt=0)
+        .values("pk")[:others]
+    )
+    meetings = list(
+        meetings_with_counts().filter(Q(pk__in=latest_annual) | Q(pk__in=latest_others))
+    )
+    annual = next((meeting for meeting in meetings if meeting.is_annual), None)
+    return annual, [meeting for meeting in meetings if not meeting.is_annual]
 
 
 def sessions_at(venue: Venue) -> QuerySet[Session]:
     """A venue's published sessions in programme order."""
     return (
         Session.objects.published()
-        .filter(venue=venue)
+        .filter(meeting__venue=venue)
         .for_list()
         .with_tags()
         .order_by("date", "start_time", "title", "pk")
@@ -145,11 +259,17 @@ def years_with_counts() -> list[YearSummary]:
     """Each year with published sessions, latest first, with its count and venues, each
     with the annual meeting it hosted that year; one query."""
     annual = Meeting.objects.annual().filter(
-        venue=OuterRef("venue"), start_date__year=OuterRef("year")
+        venue=OuterRef("meeting__venue"), start_date__year=OuterRef("year")
     )
     rows = (
         Session.objects.published()
-        .values("venue", "venue__city", "venue__country", "venue__slug", year=ExtractYear("date"))
+        .values(
+            venue=F("meeting__venue"),
+            venue__city=F("meeting__venue__city"),
+            venue__country=F("meeting__venue__country"),
+            venue__slug=F("meeting__venue__slug"),
+            year=ExtractYear("date"),
+        )
         .annotate(session_count=Count("pk"), **annual_meeting_subqueries(annual))
         .order_by("-year", "-session_count", "venue__city")
     )
@@ -176,26 +296,6 @@ def years_with_sessions() -> list[int]:
     them means reading every session)."""
     return page_cache.cached_for_version(
         "years", lambda: [day.year for day in Session.objects.published().dates("date", "year")]
-    )
-
-
-def meeting_venues_in(year: int) -> QuerySet[Venue]:
-    """Where the annual meeting of `year` took place, known even before its sessions are,
-    with that meeting (`with_annual_meeting`)."""
-    hosts = Venue.objects.filter(
-        Exists(Meeting.objects.annual().held_in(year).filter(venue=OuterRef("pk")))
-    )
-    return with_annual_meeting(hosts, year=year).order_by("start_date", "city")
-
-
-def venues_of_sessions_in(year: int) -> QuerySet[Venue]:
-    """Where `year`'s published sessions were held, in the order of their first session."""
-    in_year = PUBLISHED & Q(sessions__date__year=year)
-    return (
-        with_annual_meeting(Venue.objects.filter(in_year), year=year)
-        .annotate(first_session=Min("sessions__date", filter=in_year))
-        .order_by("first_session", "city", "pk")
-        .distinct()
     )
 
 

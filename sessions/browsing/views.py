@@ -1,4 +1,5 @@
-"""The public pages of the catalogue: home, sessions, venues, years, speakers and tags.
+"""The public pages of the catalogue: home, sessions, meetings, venues, years, speakers
+and tags.
 
 Anonymous visitors get no cookie here: the forms are GET forms without a CSRF
 token, and nothing touches the messages framework or the server-side session.
@@ -33,15 +34,21 @@ from . import charts, facets, people, selectors
 from .filters import SessionFilter, without_empty_filters
 from .related import related_sessions
 
+# The home page's latest meetings: the annual IGF's and as many of the others.
+LATEST_OTHER_MEETINGS = 3
+
 
 @page_cache.cache_page_for_visitors
 def home(request: HttpRequest) -> HttpResponse:
     years = selectors.years_with_counts()
+    latest_annual, latest_others = selectors.latest_meetings(others=LATEST_OTHER_MEETINGS)
     return render(
         request,
         "sessions/home.html",
         {
-            "latest_year": years[0] if years else None,
+            "latest_annual": latest_annual,
+            "latest_others": latest_others,
+            "latest_meetings": [*filter(None, [latest_annual]), *latest_others],
             "most_viewed": popular.most_viewed_sessions(),
             "popular_this_week": popular.popular_sessions_of_last_days(),
             "popular_days": popular.POPULAR_DAYS,
@@ -180,17 +187,33 @@ def _kept_views_chart(request: HttpRequest, session: Session) -> str:
 
 
 @page_cache.cache_page_for_visitors
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "sessions/meeting_list.html", {"groups": selectors.meetings_by_kind()})
+
+
+@page_cache.cache_page_for_visitors
+def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    meeting = selectors.meeting_for_page(slug)
+    page = paginate(request, selectors.sessions_of(meeting), per_page=PROGRAMME_PER_PAGE)
+    return render(request, "sessions/meeting_detail.html", {"meeting": meeting, "page": page})
+
+
+@page_cache.cache_page_for_visitors
 def venue_list(request: HttpRequest) -> HttpResponse:
     return render(request, "sessions/venue_list.html", {"venues": selectors.venues_with_counts()})
 
 
 @page_cache.cache_page_for_visitors
 def venue_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    venue = get_object_or_404(selectors.with_annual_meeting(Venue.objects.all()), slug=slug)
+    venue = get_object_or_404(Venue, slug=slug)
     return render(
         request,
         "sessions/venue_detail.html",
-        {"venue": venue, "page": paginate(request, selectors.sessions_at(venue))},
+        {
+            "venue": venue,
+            "meetings": selectors.meetings_at(venue),
+            "page": paginate(request, selectors.sessions_at(venue)),
+        },
     )
 
 
@@ -205,11 +228,6 @@ def year_detail(request: HttpRequest, year: int) -> HttpResponse:
     page = paginate(request, selectors.sessions_in_year(year), per_page=PROGRAMME_PER_PAGE)
     if not page.object_list and not selectors.is_year_worth_a_page(year):
         raise Http404("No sessions in that year.")
-    # The meeting of that year, then any other place its sessions were held.
-    venues = {venue.pk: venue for venue in selectors.meeting_venues_in(year)}
-    if page.object_list:
-        for venue in selectors.venues_of_sessions_in(year):
-            venues.setdefault(venue.pk, venue)
     years = selectors.years_with_sessions()
     return render(
         request,
@@ -217,7 +235,7 @@ def year_detail(request: HttpRequest, year: int) -> HttpResponse:
         {
             "year": year,
             "page": page,
-            "venues": list(venues.values()),
+            "meetings": selectors.meetings_in(year),
             "previous_year": max((other for other in years if other < year), default=None),
             "next_year": min((other for other in years if other > year), default=None),
         },

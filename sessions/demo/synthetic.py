@@ -398,7 +398,7 @@ def _session(rng, number, annual_by_year, others_by_year, types, topics) -> Sess
         end_time=datetime.time(hour + 1, 30),
         type=rng.choice(types),
         topic=rng.choice(topics),
-        venue=venue,
+        meeting=meeting,
         description=f"<p>{_words(rng, rng.randint(40, 120))}</p>",
         status=Session.Status.DRAFT if rng.random() < DRAFT_SHARE else Session.Status.PUBLISHED,
         # Views fall off with rank, as they do: most sessions few, a few very many.

@@ -74,7 +74,7 @@ def import_sessions(
     with transaction.atomic():
         catalogue = read_catalogue()
         index = index_file(records, catalogue)
-        result.total = index.total
+        result.total = index.session_count
         _check(records, index, catalogue, result, progress if dry_run else checking)
         if result.errors or dry_run:
             return result
@@ -98,6 +98,11 @@ def _check(
     unknown: dict[str, Warnings] = defaultdict(Warnings)
     new_names = {"type": {}, "topic": {}, "venue": {}, "tag": {}}
     outcomes = Counter()
+    result.errors += index.meetings.problems
+    for meeting in index.meetings.by_key.values():
+        city, country = meeting.venue
+        if (city.casefold(), country.casefold()) not in catalogue.venues:
+            new_names["venue"].setdefault((city.casefold(), country.casefold()), (city, country))
     done = 0
     for chunk in _chunks(records, CHUNK_SIZE):
         changes, errors = plan_chunk(chunk, done, index, catalogue, new_names, unknown)
@@ -109,9 +114,17 @@ def _check(
     result.new_types = list(new_names["type"].values())
     result.new_topics = list(new_names["topic"].values())
     result.new_venues = [venue_name(*place) for place in new_names["venue"].values()]
+    result.new_meetings = [
+        meeting.name
+        for key, meeting in index.meetings.by_key.items()
+        if key not in catalogue.meetings.by_slug
+    ]
     result.new_tags = list(new_names["tag"].values())
     result.new_speakers = len(catalogue.speakers.new)
     result.completed_speakers = len(catalogue.speakers.completions)
+    for name, locations in index.meetings.unknown.items():
+        for location in locations:
+            unknown[name].add(location)
     result.warnings = [
         Problem(where.where(), "is not part of the import format; skipped", name)
         for name, where in unknown.items()
@@ -139,6 +152,7 @@ def _write(
 ) -> None:
     """Write the records, checked already, chunk by chunk within the import's transaction."""
     writer = Writer(catalogue)
+    writer.write_meetings(list(index.meetings.by_key.values()))
     # Filled again in the same order as when checking, so a new type, topic or venue
     # takes the same (first) spelling.
     new_names = {"type": {}, "topic": {}, "venue": {}, "tag": {}}

@@ -109,6 +109,7 @@ def report_of(result: ImportResult) -> dict:
         "new_types": result.new_types,
         "new_topics": result.new_topics,
         "new_venues": result.new_venues,
+        "new_meetings": result.new_meetings,
         "new_tags": result.new_tags,
         "new_speakers": result.new_speakers,
         "completed_speakers": result.completed_speakers,

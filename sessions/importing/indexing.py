@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from sessions.models import Session, SessionType, Speaker, Tag, Topic, Venue
 from strategies.models import Strategy
 
+from .meetings import CatalogueMeetings, FileMeetings
 from .records import Record
 from .speakers import SpeakerDirectory
 from .values import CLEANERS, InvalidValue, SpeakerEntry
@@ -27,6 +28,7 @@ class Catalogue:
     venues: dict[tuple[str, str], Venue]  # casefolded (city, country): venue
     tags: dict[str, Tag]  # casefolded name: tag
     speakers: SpeakerDirectory
+    meetings: CatalogueMeetings
 
 
 def read_catalogue() -> Catalogue:
@@ -41,6 +43,7 @@ def read_catalogue() -> Catalogue:
         speakers=SpeakerDirectory(
             Speaker.objects.only("name", "organisation", "stakeholder_group").order_by("pk")
         ),
+        meetings=CatalogueMeetings.read(),
     )
 
 
@@ -54,12 +57,17 @@ class FileIndex:
     in the error of the others.
     """
 
-    total: int  # records
+    total: int  # records, meetings included
     # Each key in the file: the record it first appears in, counted from 0.
     ordinal_of_key: dict[str, int]
     other_keys: set[str]  # keys of sessions outside the file that records point to
     # Keys given by more than one record: where they first appear ("" until checked).
     first_location_of_repeated_key: dict[str, str]
+    meetings: FileMeetings  # the meetings the file carries, checked
+
+    @property
+    def session_count(self) -> int:
+        return self.total - self.meetings.count
 
 
 def index_file(records: Iterable[Record], catalogue: Catalogue) -> FileIndex:
@@ -67,10 +75,14 @@ def index_file(records: Iterable[Record], catalogue: Catalogue) -> FileIndex:
     file names into the catalogue's directory: those it gives an organisation first,
     so that a speaker named alone can be matched against all of them."""
     total, ordinal_of_key, repeated, pointed_to = 0, {}, {}, set()
+    meetings = FileMeetings()
     named_alone: dict[str, SpeakerEntry] = {}  # casefolded name: the first entry, completed
     speakers = catalogue.speakers
     for ordinal, record in enumerate(records):
         total += 1
+        if record.is_meeting:
+            meetings.add(record)
+            continue
         if not isinstance(record.data, dict):
             continue
         key, related, entries = (
@@ -94,7 +106,8 @@ def index_file(records: Iterable[Record], catalogue: Catalogue) -> FileIndex:
     other_keys = set()
     for batch in in_batches(pointed_to.difference(ordinal_of_key)):
         other_keys.update(Session.objects.filter(key__in=batch).values_list("key", flat=True))
-    return FileIndex(total, ordinal_of_key, other_keys, repeated)
+    meetings.check_numbers(catalogue.meetings)
+    return FileIndex(total, ordinal_of_key, other_keys, repeated, meetings)
 
 
 def _clean_quietly(name: str, value: object):

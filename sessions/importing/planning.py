@@ -9,13 +9,25 @@ from dataclasses import dataclass, replace
 from django.utils.text import Truncator
 
 from igf_catalogue.html import sanitise_html
-from sessions.models import Participant, Session, SessionType, Tag, Topic, Transcript, Venue
+from sessions.models import (
+    Participant,
+    Session,
+    SessionType,
+    Tag,
+    Topic,
+    Transcript,
+    Venue,
+)
 
 from .indexing import Catalogue, FileIndex, in_batches
+from .meetings import CatalogueMeetings, FileMeetings, held
 from .records import (
     KNOWN_FIELDS,
+    MEETING_FIELDS,
     ONLINE,
+    RECORD_FIELD,
     REQUIRED_FIELDS,
+    SESSION,
     SPEAKER_FIELDS,
     TRANSCRIPT_LANGUAGE,
     Problem,
@@ -52,6 +64,8 @@ class SessionChange:
     participants_changed: bool = False
     tags_changed: bool = False
     transcript_changed: bool = False
+    # The key of the meeting it belongs to, in the file or the catalogue, once found.
+    meeting_key: str = ""
 
 
 @dataclass
@@ -67,6 +81,8 @@ class Lookups:
     topics: dict[str, Topic]
     venues: dict[tuple[str, str], Venue]  # casefolded (city, country): venue
     tags: dict[str, Tag]  # casefolded name: tag
+    meetings: CatalogueMeetings
+    file_meetings: FileMeetings
     tag_ids: dict[str, set[int]]  # key: the session's current tags
     participants: dict[str, list[tuple[int, str, int]]]  # key: (speaker id, role, order)
     transcripts: dict[str, str]  # key: the session's current transcript in TRANSCRIPT_LANGUAGE
@@ -87,6 +103,8 @@ def plan_chunk(
     errors: dict[int, list[Problem]] = defaultdict(list)
     changes: list[SessionChange] = []
     for ordinal, record in enumerate(chunk):
+        if record.is_meeting:
+            continue  # checked with the file's first pass (meetings.FileMeetings)
         if not isinstance(record.data, dict):
             errors[ordinal].append(
                 Problem(
@@ -102,6 +120,15 @@ def plan_chunk(
         values = {}
         for name, value in record.data.items():
             if name not in KNOWN_FIELDS:
+                # A CSV row of a session has the meetings' columns too, empty.
+                if name in MEETING_FIELDS and value in ("", None):
+                    continue
+                if name == RECORD_FIELD:
+                    if str(value).strip() not in ("", SESSION):
+                        errors[ordinal].append(
+                            Problem(record.location, 'is "session" or "meeting"', name)
+                        )
+                    continue
                 if unknown is not None:
                     unknown[name].add(record.location)
                 continue
@@ -226,6 +253,8 @@ def _look_up(changes: list[SessionChange], index: FileIndex, catalogue: Catalogu
         topics=catalogue.topics,
         venues=catalogue.venues,
         tags=catalogue.tags,
+        meetings=catalogue.meetings,
+        file_meetings=index.meetings,
         tag_ids=tag_ids,
         participants=participants,
         transcripts=transcripts,
@@ -273,6 +302,8 @@ def _resolve(
                 place, (ONLINE, "") if not country else (city, country)
             )
             values["venue"] = (city, country)
+
+    problems += _find_meeting(change, lookups)
 
     start = values.get("start_time", session and session.start_time)
     end = values.get("end_time", session and session.end_time)
@@ -339,7 +370,7 @@ def _resolve(
         change.strategy_ids
     ) != lookups.strategy_ids.get(change.key, set())
     if (
-        _fields_differ(session, values, lookups)
+        _fields_differ(session, change, lookups)
         or change.related_changed
         or change.strategies_changed
         or change.participants_changed
@@ -368,7 +399,8 @@ def _tags_differ(change: SessionChange, lookups: Lookups) -> bool:
     return {tag.pk for tag in tags} != lookups.tag_ids.get(change.key, set())
 
 
-def _fields_differ(session: Session, values: dict, lookups: Lookups) -> bool:
+def _fields_differ(session: Session, change: SessionChange, lookups: Lookups) -> bool:
+    values = change.values
     for name in PLAIN_FIELDS:
         if name not in values:
             continue
@@ -380,6 +412,62 @@ def _fields_differ(session: Session, values: dict, lookups: Lookups) -> bool:
             match = existing.get(values[name].casefold())
             if match is None or match.pk != getattr(session, f"{name}_id"):
                 return True
+    meeting = lookups.meetings.by_slug.get(change.meeting_key)
+    return meeting is None or meeting.pk != session.meeting_id
+
+
+def _find_meeting(change: SessionChange, lookups: Lookups) -> list[Problem]:
+    """Find the meeting of `change`, in the file or the catalogue: the one its `meeting`
+    names by key or slug, else the annual meeting held at its venue in its year (Day 0
+    events come days before a meeting opens, in the same year), else the only other
+    meeting held there then. A session that matches none is an error: the file may carry
+    its meeting, or an editor add it first."""
+    values = change.values
+    if "venue" not in values or "date" not in values:
+        return []  # reported as missing
     city, country = values["venue"]
-    venue = lookups.venues.get((city.casefold(), country.casefold()))
-    return venue is None or venue.pk != session.venue_id
+    place = venue_name(city, country)
+    in_file, in_catalogue = lookups.file_meetings.by_key, lookups.meetings.by_slug
+    if values.get("meeting"):
+        key = values["meeting"]
+        meeting = in_file.get(key) or in_catalogue.get(key)
+        if meeting is None:
+            return [
+                Problem(
+                    change.location,
+                    f'no meeting has the key or slug "{key}", in this file or the catalogue',
+                    "meeting",
+                )
+            ]
+        where = meeting.venue if key in in_file else (meeting.venue.city, meeting.venue.country)
+        if held(*where, 0) != held(city, country, 0):
+            return [
+                Problem(
+                    change.location,
+                    f'"{place}" is not where {meeting.name} was held ({venue_name(*where)})',
+                    "venue",
+                )
+            ]
+        change.meeting_key = key
+        return []
+    year = values["date"].year
+    there = held(city, country, year)
+    candidates = [*lookups.file_meetings.held.get(there, [])] + [
+        meeting
+        for meeting in lookups.meetings.held.get(there, [])
+        if meeting.slug not in in_file  # the file's version of it counts
+    ]
+    annual = [meeting for meeting in candidates if meeting.is_annual]
+    if len(annual) == 1 or (not annual and len(candidates) == 1):
+        change.meeting_key = (annual or candidates)[0].slug
+        return []
+    if not candidates:
+        problem = (
+            f'no meeting was held in {place} in {year}: name its meeting in "meeting", '
+            "give the meeting in the file, or add it to the catalogue first"
+        )
+    else:
+        names = ", ".join(f'"{meeting.slug}"' for meeting in annual or candidates)
+        count = len(annual or candidates)
+        problem = f"{count} meetings were held in {place} in {year}; name one of them: {names}"
+    return [Problem(change.location, problem, "meeting")]

@@ -14,7 +14,16 @@ from typing import BinaryIO
 
 from igf_catalogue.spreadsheet_cells import unguarded
 
-from .records import LIST_FIELDS, REQUIRED_FIELDS, ImportFileError, JsonObject, Problem, Record
+from .records import (
+    LIST_FIELDS,
+    MEETING,
+    RECORD_FIELD,
+    REQUIRED_FIELDS,
+    ImportFileError,
+    JsonObject,
+    Problem,
+    Record,
+)
 
 CSV_LIST_SEPARATOR = ";"
 # Bytes read at a time to check that a file is UTF-8.
@@ -128,16 +137,24 @@ def _read_json(path: Path) -> Iterator[Record]:
         raise ImportFileError([Problem(location, f"not valid JSON: {error.msg}")]) from None
     except RecursionError:
         raise ImportFileError([Problem("", "not valid JSON: nested too deeply")]) from None
-    if isinstance(document, dict) and "sessions" in document:
-        if "sessions" in document.repeated_names:
-            raise ImportFileError([Problem("", '"sessions" is given more than once')])
-        document = document["sessions"]
+    meetings = []
+    if isinstance(document, dict) and ("sessions" in document or "meetings" in document):
+        for name in ("sessions", "meetings"):
+            if name in document.repeated_names:
+                raise ImportFileError([Problem("", f'"{name}" is given more than once')])
+        meetings = document.get("meetings", [])
+        if not isinstance(meetings, list):
+            raise ImportFileError([Problem("", '"meetings" must be an array of meetings')])
+        document = document.get("sessions", [])
     if not isinstance(document, list):
         raise ImportFileError(
             [Problem("", 'expected an array of sessions or an object with a "sessions" array')]
         )
-    if not document:
+    if not document and not meetings:
         raise _no_sessions(any_text=True)
+    # The meetings first, so that reading the sessions finds them.
+    for index, item in enumerate(meetings):
+        yield Record(f"meetings index {index}", item, MEETING)
     for index, item in enumerate(document):
         yield Record(f"index {index}", item)
 
@@ -159,7 +176,7 @@ def _read_jsonl(path: Path) -> Iterator[Record]:
             problems.append(Problem(f"line {number}", "not valid JSON: nested too deeply"))
             continue
         any_record = True
-        yield Record(f"line {number}", data)
+        yield Record.read(f"line {number}", data)
     if problems:
         raise ImportFileError(problems)
     if not any_record:
@@ -204,7 +221,7 @@ def _read_csv(path: Path) -> Iterator[Record]:
             for name, value in zip(header, row, strict=True)
         }
         any_record = True
-        yield Record(f"line {line}", data)
+        yield Record.read(f"line {line}", data)
     if problems:
         raise ImportFileError(problems)
     if not any_record:
@@ -219,7 +236,10 @@ def _check_csv_header(header: list[str], line: int) -> list[Problem]:
             problems.append(Problem(location, f"column {column} has no name"))
         elif header.index(name) != column - 1:
             problems.append(Problem(location, f'column "{name}" appears more than once'))
-    missing = [name for name in REQUIRED_FIELDS if name not in header]
+    # A file of meetings alone, or of meetings and sessions, says what each row is;
+    # each row is then checked for the fields its kind requires.
+    required = () if RECORD_FIELD in header else REQUIRED_FIELDS
+    missing = [name for name in required if name not in header]
     if missing:
         problems.append(
             Problem(

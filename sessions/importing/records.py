@@ -9,9 +9,16 @@ from dataclasses import dataclass, field
 REQUIRED_FIELDS = ("key", "title", "date", "type", "venue")
 OPTIONAL_FIELDS = (
     "start_time", "end_time", "topic", "description", "status", "views", "related",
-    "strategies", "url", "speakers", "tags", "transcript",
+    "strategies", "url", "speakers", "tags", "transcript", "meeting",
 )  # fmt: skip
 KNOWN_FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS
+# A meeting the file carries, beside its sessions; its key is its slug in the catalogue.
+MEETING_REQUIRED_FIELDS = ("key", "name", "kind", "venue")
+MEETING_OPTIONAL_FIELDS = ("start_date", "end_date", "number", "theme", "website")
+MEETING_FIELDS = MEETING_REQUIRED_FIELDS + MEETING_OPTIONAL_FIELDS
+# What a JSON Lines object or CSV row is, when it is not a session: {"record": "meeting"}.
+RECORD_FIELD = "record"
+SESSION, MEETING = "session", "meeting"
 LIST_FIELDS = ("related", "strategies", "speakers", "tags")
 # The fields of a speaker given as an object rather than a name.
 SPEAKER_FIELDS = ("name", "organisation", "stakeholder", "role")
@@ -24,10 +31,21 @@ WARNING_LOCATIONS_SHOWN = 5
 
 @dataclass(frozen=True)
 class Record:
-    """One session as read from a file, before validation."""
+    """One session, or one meeting, as read from a file, before validation."""
 
     location: str  # where it is in the file: "line 4" (CSV, JSONL) or "index 2" (JSON)
     data: object  # a dict of field name to value, unless the file is wrong
+    kind: str = SESSION
+
+    @classmethod
+    def read(cls, location: str, data: object) -> "Record":
+        """A record of a JSON Lines or CSV file, a meeting when its `record` says so."""
+        is_meeting = isinstance(data, dict) and str(data.get(RECORD_FIELD, "")).strip() == MEETING
+        return cls(location, data, MEETING if is_meeting else SESSION)
+
+    @property
+    def is_meeting(self) -> bool:
+        return self.kind == MEETING
 
 
 class JsonObject(dict):
@@ -85,10 +103,11 @@ class ImportResult:
     dry_run: bool = False
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
-    # Names of the session types, topics and venues the import creates (or would).
+    # Names of the session types, topics, venues and meetings the import creates (or would).
     new_types: list[str] = field(default_factory=list)
     new_topics: list[str] = field(default_factory=list)
     new_venues: list[str] = field(default_factory=list)
+    new_meetings: list[str] = field(default_factory=list)
     new_tags: list[str] = field(default_factory=list)
     new_speakers: int = 0
     # Existing speakers whose blank stakeholder group the file fills in.
@@ -110,6 +129,7 @@ class ImportResult:
             ("session types", self.new_types),
             ("topics", self.new_topics),
             ("venues", self.new_venues),
+            ("meetings", self.new_meetings),
         )
         lines += [f"{verb} {label}: {', '.join(names)}." for label, names in new_names if names]
         if self.new_tags:

@@ -18,6 +18,7 @@ EXAMPLE = {
     "type": "Workshop",
     "topic": "Digital economy",
     "venue": "Lillestrøm, Norway",
+    "meeting": "igf-2025",
     "description": "<p>How open data helps small businesses take part in the digital economy.</p>",
     "status": "draft",
     "views": 0,

@@ -7,11 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import URLValidator, slug_re
 from django.db import models
 from django.utils import translation
 
 from sessions.models import (
+    Meeting,
     Participant,
     Session,
     SessionType,
@@ -31,6 +32,10 @@ MAX_TITLE = Session._meta.get_field("title").max_length
 MAX_URL = Session._meta.get_field("url").max_length
 MAX_NAME = SessionType._meta.get_field("name").max_length
 MAX_PLACE = Venue._meta.get_field("city").max_length
+MAX_MEETING = Meeting._meta.get_field("slug").max_length
+MAX_MEETING_NAME = Meeting._meta.get_field("name").max_length
+MAX_THEME = Meeting._meta.get_field("theme").max_length
+MAX_MEETING_NUMBER = 32_767  # PositiveSmallIntegerField on every database Django supports
 MAX_SPEAKER_NAME = Speaker._meta.get_field("name").max_length
 MAX_ORGANISATION = Speaker._meta.get_field("organisation").max_length
 MAX_TAG = Tag._meta.get_field("name").max_length
@@ -275,4 +280,55 @@ CLEANERS: dict[str, Callable[[object], object]] = {
     "speakers": _clean_speakers,
     "tags": _clean_tags,
     "transcript": lambda value: _text(value, max_length=MAX_TRANSCRIPT),
+    "meeting": lambda value: _text(value, max_length=MAX_MEETING),
+}
+
+
+def _clean_meeting_key(value: object) -> str:
+    """A meeting's key is its slug in the catalogue: letters, digits, - and _."""
+    text = _text(value, max_length=MAX_MEETING)
+    if not slug_re.fullmatch(text):
+        raise InvalidValue(
+            f'"{text}" is not a slug: a meeting\'s key is made of letters, digits, - and _'
+        )
+    return text
+
+
+def _clean_kind(value: object) -> str:
+    text = _text(value).lower()
+    if text not in Meeting.Kind.values:
+        raise InvalidValue(f'"{text}" is not one of: {", ".join(Meeting.Kind.values)}')
+    return text
+
+
+def _clean_number(value: object) -> int | None:
+    if isinstance(value, str) and not value.strip():
+        return None
+    number = _clean_views(value)
+    if not 1 <= number <= MAX_MEETING_NUMBER:
+        raise InvalidValue(f"{number} is not between 1 and {MAX_MEETING_NUMBER}")
+    return number
+
+
+def _optional(clean: Callable[[object], object]) -> Callable[[object], object]:
+    """`clean`, with empty text (a CSV cell left empty) meaning no value."""
+
+    def clean_optional(value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return clean(value)
+
+    return clean_optional
+
+
+MEETING_CLEANERS: dict[str, Callable[[object], object]] = {
+    "key": _required(_clean_meeting_key),
+    "name": _required(lambda value: _name(value, max_length=MAX_MEETING_NAME)),
+    "kind": _required(_clean_kind),
+    "venue": _required(_clean_venue),
+    "start_date": _optional(_clean_date),
+    "end_date": _optional(_clean_date),
+    "number": _clean_number,
+    "theme": lambda value: _text(value, max_length=MAX_THEME),
+    "website": _clean_url,
 }

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from sessions.models import (
+    Meeting,
     Participant,
     Session,
     SessionType,
@@ -18,6 +19,7 @@ from sessions.models import (
 from sessions.search import refresh_search_vectors
 
 from .indexing import Catalogue, in_batches
+from .meetings import CatalogueMeetings, FileMeeting, write_meetings
 from .planning import CREATE, PLAIN_FIELDS, UNCHANGED, SessionChange
 from .records import TRANSCRIPT_LANGUAGE
 from .speakers import SpeakerDirectory
@@ -39,6 +41,8 @@ class Writer:
             Venue, catalogue.venues, lambda place: {"city": place[0], "country": place[1]}
         )
         self.tags = _NamedRows(Tag, catalogue.tags, lambda name: {"name": name})
+        self.catalogue_meetings: CatalogueMeetings = catalogue.meetings
+        self.file_meetings: dict[str, Meeting] = {}  # by key, once written
         self.pk_of_speaker = _write_speakers(catalogue.speakers)
         # Key of a session not written yet: the ids of the sessions linking to it.
         self.waiting: dict[str, list[int]] = defaultdict(list)
@@ -47,7 +51,9 @@ class Writer:
         pk_of_key = {}
         for change in changes:
             if change.outcome != UNCHANGED:
-                session = _save(change, self.types, self.topics, self.venues)
+                meeting = self.file_meetings.get(change.meeting_key)
+                meeting = meeting or self.catalogue_meetings.by_slug[change.meeting_key]
+                session = _save(change, meeting, self.types, self.topics)
                 pk_of_key[change.key] = session.pk
 
         self._write_links(changes, pk_of_key)
@@ -68,6 +74,12 @@ class Writer:
         # Links and transcripts go in in bulk, without signals: the search vectors of the
         # sessions the chunk changed are refreshed here.
         refresh_search_vectors(pk_of_key.values())
+
+    def write_meetings(self, meetings: list[FileMeeting]) -> None:
+        """Create or update the file's meetings, before any session names one."""
+        self.file_meetings, _created = write_meetings(
+            meetings, self.catalogue_meetings, self.venues
+        )
 
     def _write_links(self, changes: list[SessionChange], pk_of_key: dict[str, int]) -> None:
         """Replace the hand links of the chunk's sessions whose links changed: those to a
@@ -157,7 +169,7 @@ def _write_transcripts(changes: list[SessionChange], pk_of_key: dict[str, int]) 
     )
 
 
-def _save(change: SessionChange, types, topics, venues) -> Session:
+def _save(change: SessionChange, meeting: Meeting, types, topics) -> Session:
     values = change.values
     session = change.session
     if session is None:
@@ -169,14 +181,14 @@ def _save(change: SessionChange, types, topics, venues) -> Session:
         session.type = types.get(values["type"])
     if "topic" in values:
         session.topic = topics.get(values["topic"])
-    session.venue = venues.get(values["venue"])
+    session.meeting = meeting
 
     if change.outcome == CREATE:
         session.save()
     else:
         # Only the fields the import sets: never `views`, which visitors keep counting.
         given = [name for name in (*PLAIN_FIELDS, "type", "topic") if name in values]
-        session.save(update_fields=[*given, "venue", "updated_at", "published_at"])
+        session.save(update_fields=[*given, "meeting", "updated_at", "published_at"])
     return session
 
 

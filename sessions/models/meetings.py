@@ -4,6 +4,7 @@ youth IGFs beside it. A meeting takes place at a venue; one venue may host many.
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from igf_catalogue.html import sanitise_html
@@ -75,6 +76,9 @@ class Meeting(SlugFromMixin, models.Model):
     def save(self, *args, **kwargs):
         self.description = sanitise_html(self.description)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("sessions:meeting", kwargs={"slug": self.slug})
 
     def clean(self):
         super().clean()

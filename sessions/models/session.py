@@ -18,8 +18,8 @@ from igf_catalogue.slugs import SlugFromMixin
 from strategies.models import Enabler, Objective, Strategy
 
 from .labels import SessionType, Tag, Topic
+from .meetings import Meeting
 from .people import Participant, Speaker
-from .places import Venue
 
 # The days a session may be dated: from 2005, when the World Summit on the Information
 # Society asked for the IGF (Day 0 events and preparatory meetings included), to the end
@@ -44,8 +44,9 @@ class SessionQuerySet(models.QuerySet):
         return self.published()
 
     def for_list(self):
-        """What a session tile shows: its type, topic and venue, in the same query."""
-        return self.select_related("type", "topic", "venue")
+        """What a session tile shows: its type, topic, meeting and the meeting's venue,
+        in the same query."""
+        return self.select_related("type", "topic", "meeting__venue")
 
     def with_tags(self):
         """Each session's tags by name as `tags_by_name`, read for all of them in one query.
@@ -124,8 +125,9 @@ class Session(SlugFromMixin, models.Model):
     topic = models.ForeignKey(
         Topic, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("topic")
     )
-    venue = models.ForeignKey(
-        Venue, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("venue")
+    # Where and when it took place is the meeting's: a session keeps no venue of its own.
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("meeting")
     )
     description = models.TextField(
         _("description"),
@@ -226,6 +228,11 @@ class Session(SlugFromMixin, models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def venue(self):
+        """Where its meeting took place."""
+        return self.meeting.venue
 
 
 class Transcript(models.Model):

@@ -81,6 +81,16 @@ class VenueRefSerializer(serializers.Serializer):
     slug = serializers.CharField(read_only=True, help_text="Its value in the `venue` filter.")
 
 
+class MeetingRefSerializer(serializers.Serializer):
+    """A meeting as a session names it; /api/meetings/{slug}/ has the rest."""
+
+    name = serializers.CharField(read_only=True, help_text='e.g. "IGF 2015", "EuroDIG 2019".')
+    slug = serializers.CharField(read_only=True, help_text="Its value in the `meeting` filter.")
+    kind = serializers.ChoiceField(
+        choices=Meeting.Kind.values, read_only=True, help_text="Its value in the `kind` filter."
+    )
+
+
 class StrategyRefSerializer(serializers.Serializer):
     """A strategy as a session names it; /api/strategies/{slug}/ has the rest."""
 
@@ -130,7 +140,8 @@ class SessionSerializer(serializers.Serializer):
     end_time = TimeOfDayField()
     type = NamedRefSerializer(read_only=True, help_text="The session type (Workshop, ...).")
     topic = NamedRefSerializer(read_only=True, help_text="The theme it is filed under.")
-    venue = VenueRefSerializer(read_only=True, help_text="Where it took place.")
+    meeting = MeetingRefSerializer(read_only=True, help_text="The meeting it was part of.")
+    venue = VenueRefSerializer(read_only=True, help_text="Where its meeting took place.")
     description = serializers.CharField(read_only=True, help_text="Sanitised HTML; may be empty.")
     url = WebAddressField(
         help_text="The session's page on the IGF website (http or https), or empty."
@@ -194,7 +205,7 @@ class VenueSerializer(serializers.Serializer):
 
 
 class MeetingSerializer(serializers.Serializer):
-    slug = serializers.CharField(read_only=True)
+    slug = serializers.CharField(read_only=True, help_text="Its value in the `meeting` filter.")
     name = serializers.CharField(read_only=True, help_text='e.g. "IGF 2015", "EuroDIG 2019".')
     kind = serializers.ChoiceField(choices=Meeting.Kind.values, read_only=True)
     number = serializers.IntegerField(
@@ -211,6 +222,12 @@ class MeetingSerializer(serializers.Serializer):
     )
     website = serializers.CharField(read_only=True, help_text="May be empty.")
     description = serializers.CharField(read_only=True, help_text="Sanitised HTML; may be empty.")
+    session_count = serializers.IntegerField(read_only=True, help_text="Published sessions.")
+    site_url = serializers.SerializerMethodField(help_text="The meeting's page on this site.")
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_site_url(self, meeting: Meeting) -> str:
+        return site_url(self.context.get("request"), meeting.get_absolute_url())
 
 
 class FilterValueSerializer(serializers.Serializer):
@@ -280,7 +297,7 @@ class SpeakerSerializer(serializers.Serializer):
 
 def sessions_for_api() -> QuerySet[Session]:
     """Published sessions with everything the API shows of them: the session with its
-    type, topic and venue, then one query each for strategies, objectives, enablers,
+    type, topic, meeting and venue, then one query each for strategies, objectives, enablers,
     participants, tags and hand-linked related sessions."""
     return (
         Session.objects.published()
@@ -327,6 +344,7 @@ class SessionApiFilter(SessionFilter):
 
 SORT_VALUES = [value for value, _label in SORT_CHOICES]
 SLUG_FILTERS = {
+    "meeting": "A meeting's slug (/api/meetings/).",
     "venue": "A venue's slug (/api/venues/).",
     "type": "A session type's slug (/api/session-types/).",
     "topic": "A topic's slug (/api/topics/).",
@@ -359,6 +377,13 @@ SLUG_FILTERS = {
                 )
                 for name, description in SLUG_FILTERS.items()
             ],
+            OpenApiParameter(
+                "kind",
+                OpenApiTypes.STR,
+                enum=Meeting.Kind.values,
+                description="Sessions of one kind of meeting: the annual IGF, or a regional, "
+                "subregional, national or youth IGF.",
+            ),
             OpenApiParameter(
                 "q",
                 {"type": "string", "maxLength": MAX_SEARCH_LENGTH},
@@ -438,7 +463,7 @@ class MeetingViewSet(BySlug, viewsets.ReadOnlyModelViewSet):
     serializer_class = MeetingSerializer
 
     def get_queryset(self) -> QuerySet[Meeting]:
-        return Meeting.objects.select_related("venue").order_by(
+        return selectors.meetings_with_counts().order_by(
             F("start_date").desc(nulls_last=True), "name", "pk"
         )
 

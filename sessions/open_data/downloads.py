@@ -12,7 +12,7 @@ from django.utils.http import content_disposition_header
 
 from sessions.browsing import selectors
 from sessions.browsing.filters import SessionFilter
-from sessions.models import Session
+from sessions.models import Meeting, Session
 
 from .exporters import (
     EXPORTERS,
@@ -86,6 +86,23 @@ def year_schedule(request: HttpRequest, year: int, file_format: str) -> HttpResp
         sessions=sessions,
         meeting=annual_meeting_in(year),
         site_url=_site_url(request),
+    )
+    exporter = SCHEDULE_EXPORTERS[file_format](schedule)
+    return HttpResponse(exporter.render(), content_type=exporter.content_type)
+
+
+def meeting_schedule(request: HttpRequest, slug: str, file_format: str) -> HttpResponse:
+    """A meeting's programme in the frab format; 404 for a meeting without sessions."""
+    meeting = get_object_or_404(Meeting.objects.select_related("venue"), slug=slug)
+    sessions = list(schedule_sessions(selectors.sessions_of(meeting)))
+    if not sessions:
+        raise Http404("No sessions at that meeting.")
+    schedule = frab_schedule(
+        year=meeting.start_date.year if meeting.start_date else sessions[0].date.year,
+        sessions=sessions,
+        meeting=meeting,
+        site_url=_site_url(request),
+        whole_meeting=True,
     )
     exporter = SCHEDULE_EXPORTERS[file_format](schedule)
     return HttpResponse(exporter.render(), content_type=exporter.content_type)

@@ -106,7 +106,7 @@ def _query_value(value) -> str:
 def sessions_for_feed(session_filter: SessionFilter, *, limit: int = FEED_LENGTH) -> QuerySet:
     """The `limit` sessions of the filtered list published last; two queries."""
     return (
-        session_filter.qs.select_related("type", "topic", "venue")
+        session_filter.qs.select_related("type", "topic", "meeting__venue")
         .prefetch_related("tags")
         .order_by(F("published_at").desc(nulls_last=True), "-pk")[:limit]
     )

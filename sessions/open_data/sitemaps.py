@@ -1,6 +1,6 @@
 """sitemap.xml: an index of one sitemap per section, each with Django's sitemaps framework.
 
-Only published sessions appear, and only the venues, years, speakers and tags that
+Only published sessions appear, and only the meetings, venues, years, speakers and tags that
 have some. Sessions and speakers can be many, so they stay querysets that Django
 pages at 50,000 URLs per sitemap; the small sections are read once into a list.
 Each section costs a fixed number of queries, whatever the catalogue's size.
@@ -11,7 +11,7 @@ from django.db.models import Max, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
 
-from sessions.models import Session, Speaker, Tag, Venue
+from sessions.models import Meeting, Session, Speaker, Tag, Venue
 from strategies.sitemaps import StrategySitemap
 
 PUBLISHED_SESSIONS = Q(sessions__status=Session.Status.PUBLISHED)
@@ -23,6 +23,7 @@ class PageSitemap(Sitemap):
     url_names = [
         "home",
         "sessions:list",
+        "sessions:meetings",
         "sessions:years",
         "sessions:venues",
         "strategies:list",
@@ -64,10 +65,21 @@ class ListedSitemap(Sitemap):
         return item.lastmod
 
 
+class MeetingSitemap(ListedSitemap):
+    def read_items(self) -> QuerySet[Meeting]:
+        return (
+            Meeting.objects.annotate(lastmod=Max("sessions__updated_at", filter=PUBLISHED_SESSIONS))
+            .filter(lastmod__isnull=False)
+            .only("slug")
+            .order_by("pk")
+        )
+
+
 class VenueSitemap(ListedSitemap):
     def read_items(self) -> QuerySet[Venue]:
+        held_here = Q(meetings__sessions__status=Session.Status.PUBLISHED)
         return (
-            Venue.objects.annotate(lastmod=Max("sessions__updated_at", filter=PUBLISHED_SESSIONS))
+            Venue.objects.annotate(lastmod=Max("meetings__sessions__updated_at", filter=held_here))
             .filter(lastmod__isnull=False)
             .only("slug")
             .order_by("pk")
@@ -125,6 +137,7 @@ class SpeakerSitemap(Sitemap):
 SITEMAPS = {
     "pages": PageSitemap,
     "sessions": SessionSitemap,
+    "meetings": MeetingSitemap,
     "years": YearSitemap,
     "venues": VenueSitemap,
     "strategies": StrategySitemap,

@@ -1,4 +1,5 @@
-"""A session as schema.org `Event` JSON-LD, for search engines and other machines.
+"""A session, and the meeting it was part of, as schema.org `Event` JSON-LD, for search
+engines and other machines.
 
 https://schema.org/Event. Times carry the venue's UTC offset when the venue has a time
 zone; a session without a start time is an all-day event given by its date alone.
@@ -14,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
-from sessions.models import Participant, Session, Speaker, Tag, Venue
+from sessions.models import Meeting, Participant, Session, Speaker, Tag, Venue
 
 SCHEMA = "https://schema.org"
 ORGANIZER = {
@@ -79,9 +80,12 @@ def official_url(session: Session) -> str:
 
 
 def event_location(session: Session, *, page_url: str) -> dict:
-    venue = session.venue
+    return place(session.venue, online_url=official_url(session) or page_url)
+
+
+def place(venue: Venue, *, online_url: str) -> dict:
     if is_online(venue):
-        return {"@type": "VirtualLocation", "url": official_url(session) or page_url}
+        return {"@type": "VirtualLocation", "url": online_url}
     address = {"@type": "PostalAddress", "addressLocality": venue.city}
     if venue.country_code or venue.country:
         address["addressCountry"] = venue.country_code or venue.country
@@ -95,15 +99,62 @@ def person(speaker: Speaker) -> dict:
     return data
 
 
+def organizer(meeting: Meeting) -> dict:
+    """The IGF for its annual meeting; a national, regional or youth IGF organises its own."""
+    if meeting.is_annual:
+        return ORGANIZER
+    data = {"@type": "Organization", "name": meeting.name}
+    if meeting.website.lower().startswith(("https://", "http://")):
+        data["url"] = meeting.website
+    return data
+
+
+def meeting_reference(meeting: Meeting, *, page_url: str) -> dict:
+    """`meeting` as the `superEvent` of its sessions: enough to name it, and its @id."""
+    event = {
+        "@type": "Event",
+        "@id": f"{page_url}#event",
+        "name": meeting.name,
+        "url": page_url,
+    }
+    if meeting.start_date:
+        event["startDate"] = meeting.start_date.isoformat()
+        event["endDate"] = (meeting.end_date or meeting.start_date).isoformat()
+    return event
+
+
+def meeting_event(meeting: Meeting, *, page_url: str) -> dict:
+    """The schema.org Event for `meeting` (with its venue), whose page is at `page_url`."""
+    event = {"@context": SCHEMA, **meeting_reference(meeting, page_url=page_url)}
+    if text := plain_text(meeting.description) or meeting.theme:
+        event["description"] = text
+    online = is_online(meeting.venue)
+    event |= {
+        "eventStatus": f"{SCHEMA}/EventScheduled",
+        "eventAttendanceMode": (
+            f"{SCHEMA}/OnlineEventAttendanceMode"
+            if online
+            else f"{SCHEMA}/OfflineEventAttendanceMode"
+        ),
+        "location": place(meeting.venue, online_url=meeting.website or page_url),
+    }
+    event["organizer"] = organizer(meeting)
+    if meeting.website.lower().startswith(("https://", "http://")):
+        event["sameAs"] = meeting.website
+    return event
+
+
 def session_event(
     session: Session,
     *,
     page_url: str,
     view_count: int,
+    meeting_url: str | None = None,
     participants: Iterable[Participant] | None = None,
     tags: Iterable[Tag] | None = None,
 ) -> dict:
-    """The schema.org Event for `session`, whose page is at the absolute `page_url`.
+    """The schema.org Event for `session`, whose page is at the absolute `page_url`, part
+    of its meeting (`superEvent`) whose page is at `meeting_url`, when given.
 
     `participants` (with their speakers) and `tags` are those the page has read
     already; whichever is not given is read here, one query each.
@@ -134,8 +185,10 @@ def session_event(
             else f"{SCHEMA}/OfflineEventAttendanceMode"
         ),
         "location": event_location(session, page_url=page_url),
-        "organizer": ORGANIZER,
+        "organizer": organizer(session.meeting),
     }
+    if meeting_url:
+        event["superEvent"] = meeting_reference(session.meeting, page_url=meeting_url)
     if official := official_url(session):
         event["sameAs"] = official
     speakers = {}  # each once, in programme order, whatever their roles

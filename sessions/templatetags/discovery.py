@@ -14,11 +14,12 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
 from sessions.browsing.filters import SessionFilter
-from sessions.models import Session
+from sessions.models import Meeting, Session
 from sessions.open_data.feeds import SessionSelection
 from sessions.open_data.structured_data import (
     header_line_text,
     json_ld_script,
+    meeting_event,
     plain_text,
     session_event,
 )
@@ -88,7 +89,15 @@ def session_json_ld(context, session: Session, view_count: int | None = None) ->
         session,
         page_url=request.build_absolute_uri(session.get_absolute_url()),
         view_count=session.views if view_count is None else view_count,
+        meeting_url=request.build_absolute_uri(session.meeting.get_absolute_url()),
         participants=getattr(session, "ordered_participants", None),
         tags=getattr(session, "tags_by_name", None),
     )
     return json_ld_script(event)
+
+
+@register.simple_tag(takes_context=True)
+def meeting_json_ld(context, meeting: Meeting) -> SafeString:
+    """The meeting as a schema.org Event in a JSON-LD data block."""
+    page_url = context["request"].build_absolute_uri(meeting.get_absolute_url())
+    return json_ld_script(meeting_event(meeting, page_url=page_url))

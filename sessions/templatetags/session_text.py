@@ -4,11 +4,12 @@ import re
 from urllib.parse import urlencode, urlsplit
 
 from django import template
+from django.contrib.humanize.templatetags.humanize import ordinal
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language_info, gettext
+from django.utils.translation import get_language_info, gettext, gettext_lazy
 
 register = template.Library()
 
@@ -28,11 +29,36 @@ def interpolate_html(message: str, **parts: SafeString) -> SafeString:
     return mark_safe(conditional_escape(message) % parts)
 
 
+# The header line of a session, by (the type begins with a vowel, held online, at a
+# meeting other than the annual IGF): English says "a Workshop", "an Open Forum".
+HEADER_LINES = {
+    (True, True, False): gettext_lazy("%(date)s - An %(type)s on %(topic)s held %(venue)s"),
+    (False, True, False): gettext_lazy("%(date)s - A %(type)s on %(topic)s held %(venue)s"),
+    (True, False, False): gettext_lazy("%(date)s - An %(type)s on %(topic)s in %(venue)s"),
+    (False, False, False): gettext_lazy("%(date)s - A %(type)s on %(topic)s in %(venue)s"),
+    (True, True, True): gettext_lazy(
+        "%(date)s - An %(type)s on %(topic)s at %(meeting)s held %(venue)s"
+    ),
+    (False, True, True): gettext_lazy(
+        "%(date)s - A %(type)s on %(topic)s at %(meeting)s held %(venue)s"
+    ),
+    (True, False, True): gettext_lazy(
+        "%(date)s - An %(type)s on %(topic)s at %(meeting)s in %(venue)s"
+    ),
+    (False, False, True): gettext_lazy(
+        "%(date)s - A %(type)s on %(topic)s at %(meeting)s in %(venue)s"
+    ),
+}
+
+
 @register.simple_tag
 def header_line(session, linked: bool = False) -> SafeString:
     """ "12 November 2015 - A Workshop on Other in João Pessoa, Brazil", in the interface's
-    language (the names of the type, topic and venue are content and stay as they are).
-    With `linked`, the type, topic and venue each link to the list filtered by them."""
+    language (the names of the type, topic and venue are content and stay as they are);
+    at a meeting other than the annual IGF, it names it: "23 June 2019 - A Workshop on
+    Human Rights at EuroDIG 2019 in The Hague, Netherlands".
+    With `linked`, the type, topic and venue each link to the list filtered by them, and
+    the meeting to its page."""
     list_url = reverse("sessions:list")
 
     def name(parameter: str, obj, text: str) -> str:
@@ -42,22 +68,16 @@ def header_line(session, linked: bool = False) -> SafeString:
             '<a href="{}?{}">{}</a>', list_url, urlencode({parameter: obj.slug}), text
         )
 
-    type_, topic, venue = session.type, session.topic, session.venue
-    vowel, online = starts_with_vowel(type_.name), is_held_online(venue)
-    if online:
-        line = (
-            gettext("%(date)s - An %(type)s on %(topic)s held %(venue)s")
-            if vowel
-            else gettext("%(date)s - A %(type)s on %(topic)s held %(venue)s")
-        )
-    else:
-        line = (
-            gettext("%(date)s - An %(type)s on %(topic)s in %(venue)s")
-            if vowel
-            else gettext("%(date)s - A %(type)s on %(topic)s in %(venue)s")
-        )
+    type_, topic, meeting = session.type, session.topic, session.meeting
+    venue = meeting.venue
+    named = not meeting.is_annual
+    line = str(HEADER_LINES[starts_with_vowel(type_.name), is_held_online(venue), named])
+    meeting_name = conditional_escape(meeting.name)
+    if linked:
+        meeting_name = format_html('<a href="{}">{}</a>', meeting.get_absolute_url(), meeting.name)
     return interpolate_html(
         line,
+        meeting=meeting_name,
         date=format_html(
             '<time datetime="{}">{}</time>', session.date.isoformat(), date_format(session.date)
         ),
@@ -104,6 +124,64 @@ def session_summary(session) -> str:
         "topic": session.topic.name,
         "date": date_format(session.date),
         "venue": session.venue.name,
+    }
+
+
+@register.simple_tag
+def meeting_dates(meeting) -> str:
+    """ "10–13 November 2015", "30 November – 2 December 2022", or "" when not known."""
+    start, end = meeting.start_date, meeting.end_date
+    if start is None:
+        return ""
+    if end is None or end == start:
+        return date_format(start)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{date_format(start, 'j')}–{date_format(end)}"
+    return f"{date_format(start, 'MONTH_DAY_FORMAT')} – {date_format(end)}"
+
+
+def _meeting_kind(meeting) -> str:
+    """ "The 10th IGF", or the meeting's kind ("Regional IGF")."""
+    if meeting.number:
+        return gettext("The %(ordinal)s IGF") % {"ordinal": ordinal(meeting.number)}
+    return str(meeting.get_kind_display())
+
+
+@register.simple_tag
+def meeting_line(meeting) -> SafeString:
+    """ "The 10th IGF, 10–13 November 2015, in João Pessoa, Brazil", the venue a link."""
+    venue = format_html('<a href="{}">{}</a>', meeting.venue.get_absolute_url(), meeting.venue.name)
+    parts = {"kind": conditional_escape(_meeting_kind(meeting)), "venue": venue}
+    dates = meeting_dates(meeting)
+    if is_held_online(meeting.venue):
+        line = (
+            gettext("%(kind)s, %(dates)s, held %(venue)s")
+            if dates
+            else gettext("%(kind)s, held %(venue)s")
+        )
+    else:
+        line = (
+            gettext("%(kind)s, %(dates)s, in %(venue)s")
+            if dates
+            else gettext("%(kind)s, in %(venue)s")
+        )
+    return interpolate_html(line, dates=conditional_escape(dates), **parts)
+
+
+@register.simple_tag
+def meeting_summary(meeting) -> str:
+    """The page description: "IGF 2015: the 10th IGF, 10–13 November 2015, João Pessoa, Brazil."."""
+    dates = meeting_dates(meeting)
+    summary = (
+        gettext("%(name)s: %(kind)s, %(dates)s, %(venue)s.")
+        if dates
+        else gettext("%(name)s: %(kind)s, %(venue)s.")
+    )
+    return summary % {
+        "name": meeting.name,
+        "kind": _meeting_kind(meeting),
+        "dates": dates,
+        "venue": meeting.venue.name,
     }
 
 

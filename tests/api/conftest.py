@@ -14,6 +14,7 @@ from tests.factories import (
     TopicFactory,
     TranscriptFactory,
     VenueFactory,
+    meeting_held_at,
 )
 from tests.sessions import conftest as session_fixtures
 
@@ -123,7 +124,7 @@ def varied_catalogue(mexico_strategy):
             slug=f"{slugify(words[number % 4])}-{number:02d}",
             description=f"<p>On {words[(number // 4) % 4]}.</p>",
             date=datetime.date(years[number % 3], 11, 10 + number % 4),
-            venue=venues[number % 3],
+            meeting=meeting_held_at(venues[number % 3], datetime.date(years[number % 3], 11, 10)),
             type=types[(number // 3) % 3],
             topic=topics[(number // 2) % 2],
             views=(number * 37) % 50,
@@ -137,7 +138,7 @@ def varied_catalogue(mexico_strategy):
             title="Broadband access draft",
             slug=f"broadband-access-draft-{number}",
             date=datetime.date(2015, 11, 10),
-            venue=venue,
+            meeting=meeting_held_at(venue, datetime.date(2015, 11, 10)),
             type=types[0],
             topic=topics[0],
             views=999,

@@ -131,6 +131,9 @@ def test_meetings_latest_first_with_their_venue(client):
         start_date=datetime.date(2019, 11, 25),
         end_date=datetime.date(2019, 11, 29),
     )
+    # Published sessions are counted; a draft is not.
+    SessionFactory(venue=berlin, date=datetime.date(2019, 11, 26))
+    SessionFactory(venue=berlin, date=datetime.date(2019, 11, 26), status=Session.Status.DRAFT)
     MeetingFactory(
         name="Undated", kind=Meeting.Kind.NATIONAL, venue=hague, start_date=None, end_date=None
     )
@@ -148,8 +151,11 @@ def test_meetings_latest_first_with_their_venue(client):
         "venue_name": "Berlin, Germany",
         "website": "",
         "description": "",
+        "session_count": 1,
+        "site_url": "http://testserver/meetings/igf-2019/",
     }
     assert listed[1]["kind"] == "regional" and listed[1]["number"] is None
+    assert listed[1]["session_count"] == 0
     assert listed[1]["description"] == "<p>Messages from The Hague</p>"
     for meeting in listed:
         assert client.get(f"/api/meetings/{meeting['slug']}/").json() == meeting

@@ -111,6 +111,7 @@ def test_the_session_shape_is_documented_field_by_field(client):
         "end_time",
         "type",
         "topic",
+        "meeting",
         "venue",
         "description",
         "url",

@@ -53,6 +53,7 @@ def test_session_detail_has_the_documented_shape(client, seed_session_with_peopl
         "end_time": None,
         "type": {"name": "Workshop", "slug": "workshop"},
         "topic": {"name": "Other", "slug": "other"},
+        "meeting": {"name": "IGF 2015", "slug": "igf-2015", "kind": "annual"},
         "venue": {"city": "João Pessoa", "country": "Brazil", "slug": "joao-pessoa-brazil"},
         "description": (
             "<p>Mexico's National Digital Strategy, its 5 objectives and 5 enablers.</p>"

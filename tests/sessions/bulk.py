@@ -22,7 +22,7 @@ def bulk_sessions(count: int, *, linked: bool = False, **fields) -> list[Session
             end_time=first.end_time,
             type=first.type,
             topic=first.topic,
-            venue=first.venue,
+            meeting=first.meeting,
             description=first.description,
             status=first.status,
         )

@@ -127,7 +127,9 @@ def make_catalogue(mexico_strategy):
                     objectives=objectives[: number % 3],
                 )
             )
-        SessionFactory(title="A draft", status=Session.Status.DRAFT, venue=venues[0])
+        SessionFactory(
+            title="A draft", status=Session.Status.DRAFT, venue=venues[0], date=starts[0]
+        )
         return sessions
 
     return make

@@ -55,7 +55,7 @@ def schedule_sessions(year_sessions: QuerySet[Session]) -> QuerySet[Session]:
         to_attr="export_participants",
     )
     return (
-        year_sessions.select_related("type", "topic", "venue")
+        year_sessions.select_related("type", "topic", "meeting__venue")
         .prefetch_related(None)
         .prefetch_related(participants)
     )
@@ -74,9 +74,15 @@ def annual_meeting_in(year: int) -> Meeting | None:
 
 
 def frab_schedule(
-    *, year: int, sessions: Iterable[Session], meeting: Meeting | None, site_url: str
+    *,
+    year: int,
+    sessions: Iterable[Session],
+    meeting: Meeting | None,
+    site_url: str,
+    whole_meeting: bool = False,
 ) -> dict:
-    """A year's programme in the frab schedule format, as the JSON exporter writes it.
+    """A year's programme in the frab schedule format, as the JSON exporter writes it;
+    with `whole_meeting`, the programme of `meeting` alone, named after it.
 
     `sessions` come from `schedule_sessions`; `meeting` is the year's annual meeting
     with its venue (`annual_meeting_in`): that venue names the conference and gives
@@ -121,9 +127,16 @@ def frab_schedule(
         )
 
     latest = max((session.updated_at for session in sessions), default=None)
+    if whole_meeting:
+        acronym, title = meeting.slug, f"{meeting.name}, {host.name}"
+        page = meeting.get_absolute_url()
+    else:
+        acronym = f"igf{year}"
+        title = f"Internet Governance Forum {year}" + (f", {host.name}" if host else "")
+        page = f"/years/{year}/"
     conference = {
-        "acronym": f"igf{year}",
-        "title": f"Internet Governance Forum {year}" + (f", {host.name}" if host else ""),
+        "acronym": acronym,
+        "title": title,
         "start": days[0]["date"] if days else f"{year}-01-01",
         "end": days[-1]["date"] if days else f"{year}-01-01",
         "daysCount": len(days),
@@ -135,7 +148,7 @@ def frab_schedule(
     track_names = sorted({session.topic.name for session in sessions})
     conference.update(
         {
-            "url": f"{site_url}/years/{year}/",
+            "url": f"{site_url}{page}",
             "rooms": [{"name": name, "guid": _guid(f"room:{name}")} for name in room_names],
             "tracks": [{"name": name} for name in track_names],
             "days": days,

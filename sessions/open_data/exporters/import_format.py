@@ -4,9 +4,11 @@
 What they write, `import_sessions` reads back into the same catalogue, as far as the
 format reaches: it does not carry a session's objectives and enablers, a speaker's
 regional group and biography link, transcripts in languages other than English, a
-venue's time zone, nor the meetings a venue hosted (their numbers and dates). They
-stream: the sessions are read in chunks of `EXPORT_CHUNK_SIZE`, each chunk with its own
-prefetches, so memory stays flat however large the catalogue.
+venue's time zone and country code, nor a meeting's description. The meetings of the
+sessions come first (JSON: "meetings" beside "sessions"; JSON Lines and CSV: a record
+whose `record` is "meeting"), read in one query. The sessions stream: they are read in
+chunks of `EXPORT_CHUNK_SIZE`, each chunk with its own prefetches, so memory stays flat
+however large the catalogue.
 
 CSV carries the list fields joined with ";" and a speaker as a name only, the way the
 importer reads a CSV file; JSON and JSON Lines carry speakers in full. CSV starts with a
@@ -27,7 +29,14 @@ from django.db.models import QuerySet
 from igf_catalogue.spreadsheet_cells import guarded
 from sessions.models import Session
 
-from .records import EXPORT_FIELDS, session_record, sessions_for_export
+from .records import (
+    EXPORT_FIELDS,
+    MEETING_EXPORT_FIELDS,
+    meeting_record,
+    meetings_of,
+    session_record,
+    sessions_for_export,
+)
 
 # Sessions read per query (and per round of prefetches) by the streaming exporters.
 EXPORT_CHUNK_SIZE = 500
@@ -51,6 +60,7 @@ class SessionExporter:
         chunk_size: int = EXPORT_CHUNK_SIZE,
     ):
         self.sessions = sessions_for_export(sessions, include_drafts=include_drafts)
+        self.meetings = meetings_of(sessions)
         self.chunk_size = chunk_size
         self.count = 0  # sessions written so far
 
@@ -58,6 +68,10 @@ class SessionExporter:
         for session in self.sessions.iterator(chunk_size=self.chunk_size):
             self.count += 1
             yield session_record(session)
+
+    def meeting_records(self) -> Iterator[dict]:
+        for meeting in self.meetings:
+            yield meeting_record(meeting)
 
     def chunks(self) -> Iterator[str]:
         raise NotImplementedError
@@ -82,13 +96,18 @@ class SessionExporter:
 
 
 class JsonExporter(SessionExporter):
-    """`{"sessions": [...]}`, one session a line."""
+    """`{"meetings": [...], "sessions": [...]}`, one meeting or session a line."""
 
     extension = "json"
     content_type = "application/json"
 
     def chunks(self) -> Iterator[str]:
-        yield '{"sessions": ['
+        yield '{"meetings": ['
+        separator = "\n"
+        for record in self.meeting_records():
+            yield separator + json.dumps(record, ensure_ascii=False)
+            separator = ",\n"
+        yield '\n],\n"sessions": ['
         separator = "\n"
         for record in self.records():
             yield separator + json.dumps(record, ensure_ascii=False)
@@ -97,18 +116,29 @@ class JsonExporter(SessionExporter):
 
 
 class JsonLinesExporter(SessionExporter):
-    """One session a line."""
+    """One meeting a line, each marked `"record": "meeting"`, then one session a line."""
 
     extension = "jsonl"
     content_type = "application/jsonl"
 
     def chunks(self) -> Iterator[str]:
+        for record in self.meeting_records():
+            yield json.dumps({"record": "meeting", **record}, ensure_ascii=False) + "\n"
         for record in self.records():
             yield json.dumps(record, ensure_ascii=False) + "\n"
 
 
+# The CSV's columns: what each row is, the sessions' fields, then the meetings' own.
+CSV_COLUMNS = (
+    "record",
+    *EXPORT_FIELDS,
+    *(name for name in MEETING_EXPORT_FIELDS if name not in EXPORT_FIELDS),
+)
+
+
 class CsvExporter(SessionExporter):
-    """A header row of the field names, then a row a session."""
+    """A header row of the field names, then a row a meeting and a row a session, each
+    saying which it is in its first column and leaving the other's columns empty."""
 
     extension = "csv"
     content_type = "text/csv; charset=utf-8"
@@ -118,9 +148,11 @@ class CsvExporter(SessionExporter):
         # Every cell quoted: a spreadsheet that splits cells on ";" (as Excel does in many
         # locales) keeps a list in its cell, so no item of it starts a cell of its own.
         writer = csv.writer(line, quoting=csv.QUOTE_ALL)
-        yield "\ufeff" + line.write_row(writer, EXPORT_FIELDS)
+        yield "\ufeff" + line.write_row(writer, CSV_COLUMNS)
+        for record in self.meeting_records():
+            yield line.write_row(writer, _csv_row({"record": "meeting", **record}))
         for record in self.records():
-            yield line.write_row(writer, [_csv_value(name, record[name]) for name in EXPORT_FIELDS])
+            yield line.write_row(writer, _csv_row({"record": "session", **record}))
 
 
 class _LineBuffer:
@@ -136,6 +168,10 @@ class _LineBuffer:
         self.text = ""
         writer.writerow(row)
         return self.text
+
+
+def _csv_row(record: dict) -> list[str]:
+    return [_csv_value(name, record.get(name, "")) for name in CSV_COLUMNS]
 
 
 def _csv_value(name: str, value) -> str:

@@ -17,11 +17,11 @@ import html
 import re
 import uuid
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
-from sessions.models import Participant, Session, Tag, Transcript
+from sessions.models import Meeting, Participant, Session, Tag, Transcript
 from strategies.models import Strategy
 
 GENERATOR = "IGF Session Catalogue"
@@ -65,7 +65,7 @@ def _clock(value: datetime.time | None) -> str:
 
 
 EXPORT_FIELDS = (
-    "key", "title", "date", "start_time", "end_time", "type", "topic", "venue",
+    "key", "title", "date", "start_time", "end_time", "type", "topic", "venue", "meeting",
     "description", "status", "views", "related", "strategies", "url", "speakers", "tags",
     "transcript",
 )  # fmt: skip
@@ -79,7 +79,7 @@ def sessions_for_export(sessions: QuerySet[Session], *, include_drafts: bool) ->
     `sessions` came with (for a page, say) is dropped.
     """
     related = Session.objects.all() if include_drafts else Session.objects.published()
-    sessions = sessions.select_related("type", "topic", "venue").prefetch_related(None)
+    sessions = sessions.select_related("type", "topic", "meeting__venue").prefetch_related(None)
     return sessions.prefetch_related(
         Prefetch("related", related.only("key").order_by("key"), to_attr="export_related"),
         Prefetch(
@@ -131,6 +131,7 @@ def session_record(session: Session) -> dict:
         "type": session.type.name,
         "topic": session.topic.name,
         "venue": session.venue.name,
+        "meeting": session.meeting.slug,
         "description": session.description,
         "status": session.status,
         "views": session.views,
@@ -143,11 +144,43 @@ def session_record(session: Session) -> dict:
     }
 
 
+# A meeting in the import format: its key is its slug.
+MEETING_EXPORT_FIELDS = (
+    "key", "name", "kind", "venue", "start_date", "end_date", "number", "theme", "website",
+)  # fmt: skip
+
+
+def meetings_of(sessions: QuerySet[Session]) -> QuerySet[Meeting]:
+    """The meetings `sessions` belong to, with their venues, earliest first; one query."""
+    return (
+        Meeting.objects.filter(pk__in=sessions.order_by().values("meeting_id"))
+        .select_related("venue")
+        .order_by(F("start_date").asc(nulls_first=True), "name", "pk")
+    )
+
+
+def meeting_record(meeting: Meeting) -> dict:
+    """One meeting in the import format; empty values as "", as for a session."""
+    return {
+        "key": meeting.slug,
+        "name": meeting.name,
+        "kind": meeting.kind,
+        "venue": meeting.venue.name,
+        "start_date": meeting.start_date.isoformat() if meeting.start_date else "",
+        "end_date": meeting.end_date.isoformat() if meeting.end_date else "",
+        "number": meeting.number if meeting.number is not None else "",
+        "theme": meeting.theme,
+        "website": meeting.website,
+    }
+
+
 def export_filename(filters: dict, extension: str) -> str:
     """A download's file name, naming the filters in use: igf-sessions-2015-workshop.csv."""
     parts = ["igf-sessions"]
     for name in (
         "year",
+        "meeting",
+        "kind",
         "venue",
         "type",
         "topic",

@@ -33,6 +33,7 @@ from tests.factories import (
     TopicFactory,
     TranscriptFactory,
     VenueFactory,
+    meeting_held_at,
 )
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +88,7 @@ def session_form(session=None, **changes) -> dict:
         "date": "",
         "start_time": "",
         "end_time": "",
-        "venue": "",
+        "meeting": "",
         "type": "",
         "topic": "",
         "description": "",
@@ -109,7 +110,7 @@ def session_form(session=None, **changes) -> dict:
             slug=session.slug,
             key=session.key,
             date=session.date.isoformat(),
-            venue=session.venue_id,
+            meeting=session.meeting_id,
             type=session.type_id,
             topic=session.topic_id,
             description=session.description,
@@ -132,7 +133,7 @@ def new_session_form(**changes) -> dict:
         title="Mexico: The National Digital Strategy and the MSH model",
         key="igf2015-mexico-msh",
         date="2015-11-12",
-        venue=venue.pk,
+        meeting=meeting_held_at(venue, datetime.date(2015, 11, 12)).pk,
         type=SessionTypeFactory(name="Workshop").pk,
         topic=TopicFactory(name="Other").pk,
         **changes,
@@ -767,8 +768,10 @@ def make_catalogue(session_count: int) -> list[Session]:
     Inserted in bulk: the query-count tests build 201 sessions many times over.
     """
     venues = [VenueFactory(city=f"City {n}") for n in range(3)]
-    for n in range(min(session_count, 20)):
+    meetings = [
         MeetingFactory(venue=venues[n % len(venues)], start_date=datetime.date(2006 + n, 11, 1))
+        for n in range(min(session_count, 20))
+    ]
     types = [SessionTypeFactory(name=name) for name in ["Workshop", "Main Session", "Open Forum"]]
     topics = [TopicFactory(name=name) for name in ["Other", "Cybersecurity and Trust"]]
     strategies = [StrategyFactory() for _ in range(min(session_count, 5))]
@@ -779,7 +782,7 @@ def make_catalogue(session_count: int) -> list[Session]:
         SessionFactory.build(
             slug=f"catalogue-session-{n}",
             date=datetime.date(2006 + n % 20, 11, 1 + n % 28),
-            venue=venues[n % len(venues)],
+            meeting=meetings[n % len(meetings)],
             type=types[n % len(types)],
             topic=topics[n % len(topics)],
             status=Session.Status.PUBLISHED if n % 4 else Session.Status.DRAFT,
@@ -815,13 +818,14 @@ def make_catalogue(session_count: int) -> list[Session]:
 @pytest.mark.parametrize(
     ("query_string", "queries"),
     [
-        # session, user, 2 x permissions, 3 x filter choices, 2 x count, the page, then
-        # the date hierarchy: first and last date and the years, or the months of a year.
-        ("", 12),
-        ("?date__year=2015", 11),
-        ("?date__year=2015&date__month=11", 11),
-        ("?status__exact=published&type__id__exact={type}&q=session", 12),
-        ("?o=-7.2", 12),
+        # session, user, 2 x permissions, 4 x filter choices (meeting, venue, type, topic),
+        # 2 x count, the page, then the date hierarchy: first and last date and the years,
+        # or the months of a year.
+        ("", 13),
+        ("?date__year=2015", 12),
+        ("?date__year=2015&date__month=11", 12),
+        ("?status__exact=published&type__id__exact={type}&q=session", 13),
+        ("?o=-7.2", 13),
     ],
 )
 def test_session_changelist_query_count(
@@ -893,7 +897,7 @@ def test_session_change_page_query_count(editor_client, django_assert_num_querie
 @pytest.mark.parametrize("session_count", [1, 3, 201])
 @pytest.mark.parametrize(
     "field_name",
-    ["related", "strategies", "objectives", "enablers", "venue", "type", "topic", "tags"],
+    ["related", "strategies", "objectives", "enablers", "meeting", "type", "topic", "tags"],
 )
 def test_autocomplete_query_count(
     editor_client, django_assert_num_queries, session_count, field_name

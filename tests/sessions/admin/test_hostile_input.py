@@ -21,9 +21,10 @@ pytestmark = pytest.mark.django_db
 # Each admin list and the parameters it reads: search, order, page, and its filters.
 LIST_PAGES = {
     "admin:catalogue_session_changelist": [
-        "status", "venue__id__exact", "type__id__exact", "topic__id__exact", "date__year",
-        "date__month", "date__day",
+        "status", "meeting__kind__exact", "meeting__id__exact", "meeting__venue__id__exact",
+        "type__id__exact", "topic__id__exact", "date__year", "date__month", "date__day",
     ],
+    "admin:catalogue_meeting_changelist": ["kind__exact"],
     "admin:catalogue_speaker_changelist": ["stakeholder_group", "regional_group"],
     "admin:catalogue_venue_changelist": [],
     "admin:catalogue_sessiontype_changelist": [],
@@ -39,7 +40,8 @@ AUTOCOMPLETES = [
     ("catalogue", "session", "related"),
     ("catalogue", "session", "tags"),
     ("catalogue", "session", "objectives"),
-    ("catalogue", "session", "venue"),
+    ("catalogue", "session", "meeting"),
+    ("catalogue", "meeting", "venue"),
     ("catalogue", "participant", "speaker"),
 ]
 
@@ -78,7 +80,7 @@ def test_every_admin_list_survives_every_hostile_value_in_each_parameter(
         "/admin/catalogue/speaker/?stakeholder_group=%00",
         "/admin/strategies/strategy/?country=%00",
         "/admin/catalogue/session/?q=a%00b",
-        "/admin/catalogue/session/add/?venue=%00",
+        "/admin/catalogue/session/add/?meeting=%00",
         "/admin/catalogue/session/add/?related=%00",
     ],
 )
@@ -109,7 +111,7 @@ def test_autocompletes_survive_every_hostile_term(
 
 @pytest.mark.parametrize(
     "query",
-    ["tags=abc", "tags=1,abc,99999999999999999999", "venue=abc", "related=-1", "type=1.5"],
+    ["tags=abc", "tags=1,abc,99999999999999999999", "meeting=abc", "related=-1", "type=1.5"],
 )
 def test_an_add_form_prefilled_with_values_that_are_no_keys_still_opens(
     editor_client, catalogue, query
@@ -121,9 +123,9 @@ def test_an_add_form_prefilled_with_values_that_are_no_keys_still_opens(
 @pytest.mark.parametrize(
     "changes",
     [
-        {"venue": "abc"},
-        {"venue": "\x00"},
-        {"venue": "99999999999999999999"},
+        {"meeting": "abc"},
+        {"meeting": "\x00"},
+        {"meeting": "99999999999999999999"},
         # A name that is no tag's is a new tag (see test_editing_day.py); these are not.
         {"tags": ["99999999999999999999"]},
         {"tags": ["+"]},

@@ -14,7 +14,8 @@ from sessions.models import ProgrammeImport, Session, SessionType, Tag
 from tests.factories import SessionFactory, SessionTypeFactory, UserFactory
 from tests.sessions.importing.test_importing import database_snapshot, session_record
 
-pytestmark = pytest.mark.django_db
+# The catalogue the files import into holds the annual IGFs, as every catalogue does.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("annual_meetings")]
 
 IMPORT_URL = reverse("admin:catalogue_session_import")
 
@@ -93,7 +94,7 @@ def test_a_file_is_checked_first_then_imported_when_confirmed(editor_client):
     [
         (
             "programme.csv",
-            "key,title,date,type,venue\nfine,Fine,2015-11-12,Workshop,Online\n"
+            "key,title,date,type,venue\nfine,Fine,2020-11-12,Workshop,Online\n"
             "ws-12,Bad date,2015-02-30,Workshop,Online\n",
             "line 3",
         ),

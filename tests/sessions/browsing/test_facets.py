@@ -13,6 +13,7 @@ from sessions.models import Session, Speaker
 from sessions.search import refresh_search_vectors
 from tests.conftest import on_postgresql
 from tests.factories import (
+    MeetingFactory,
     ParticipantFactory,
     SessionFactory,
     SessionTypeFactory,
@@ -32,15 +33,16 @@ PRIVATE_SECTOR = Speaker.StakeholderGroup.PRIVATE_SECTOR
 
 @pytest.fixture
 def catalogue():
-    """Five published sessions over two years, venues, types and topics, and a draft.
+    """Five published sessions over two years, meetings, venues, types and topics, and a
+    draft. Echo was held at the youth IGF beside the annual IGF of 2015.
 
-    title    year  venue         type        topic    participants' groups
-    Alpha    2007  Rio           Workshop    Other    Government, Civil Society
-    Bravo    2007  Rio           Open Forum  Cyber    Government, Government
-    Charlie  2015  João Pessoa   Workshop    Cyber    Private Sector
-    Delta    2015  João Pessoa   Open Forum  Other    (none)
-    Echo     2015  João Pessoa   Workshop    Other    Civil Society
-    Foxtrot  2015  João Pessoa   Workshop    Draft-only topic, a draft: Government
+    title    year  meeting         venue         type        topic    participants' groups
+    Alpha    2007  IGF 2007        Rio           Workshop    Other    Government, Civil Society
+    Bravo    2007  IGF 2007        Rio           Open Forum  Cyber    Government, Government
+    Charlie  2015  IGF 2015        João Pessoa   Workshop    Cyber    Private Sector
+    Delta    2015  IGF 2015        João Pessoa   Open Forum  Other    (none)
+    Echo     2015  Youth IGF 2015  João Pessoa   Workshop    Other    Civil Society
+    Foxtrot  2015  IGF 2015        João Pessoa   Workshop    Draft-only topic, a draft: Government
     """
     rio = VenueFactory(city="Rio de Janeiro", country="Brazil")
     joao_pessoa = VenueFactory(city="João Pessoa", country="Brazil")
@@ -55,19 +57,28 @@ def catalogue():
     activist = SpeakerFactory(name="An activist", stakeholder_group=CIVIL_SOCIETY)
     engineer = SpeakerFactory(name="An engineer", stakeholder_group=PRIVATE_SECTOR)
     strategy = StrategyFactory(name="National Digital Strategy", slug="mexico-nds")
+    igf_2007 = MeetingFactory(venue=rio, start_date=datetime.date(2007, 11, 12))
+    igf_2015 = MeetingFactory(venue=joao_pessoa, start_date=datetime.date(2015, 11, 10))
+    youth = MeetingFactory(
+        name="Youth IGF 2015",
+        kind="youth",
+        venue=joao_pessoa,
+        start_date=datetime.date(2015, 11, 9),
+        end_date=datetime.date(2015, 11, 9),
+    )
     rows = [
-        ("Alpha", 2007, rio, workshop, other, [minister, activist], [strategy]),
-        ("Bravo", 2007, rio, open_forum, cyber, [minister, official], []),
-        ("Charlie", 2015, joao_pessoa, workshop, cyber, [engineer], [strategy]),
-        ("Delta", 2015, joao_pessoa, open_forum, other, [], []),
-        ("Echo", 2015, joao_pessoa, workshop, other, [activist], []),
+        ("Alpha", 2007, igf_2007, workshop, other, [minister, activist], [strategy]),
+        ("Bravo", 2007, igf_2007, open_forum, cyber, [minister, official], []),
+        ("Charlie", 2015, igf_2015, workshop, cyber, [engineer], [strategy]),
+        ("Delta", 2015, igf_2015, open_forum, other, [], []),
+        ("Echo", 2015, youth, workshop, other, [activist], []),
     ]
     sessions = {}
-    for title, year, venue, session_type, topic, speakers, strategies in rows:
+    for title, year, meeting, session_type, topic, speakers, strategies in rows:
         session = SessionFactory(
             title=title,
             date=datetime.date(year, 11, 12),
-            venue=venue,
+            meeting=meeting,
             type=session_type,
             topic=topic,
             strategies=strategies,
@@ -81,7 +92,7 @@ def catalogue():
         title="Foxtrot",
         status=Session.Status.DRAFT,
         date=datetime.date(2015, 11, 12),
-        venue=joao_pessoa,
+        meeting=igf_2015,
         type=workshop,
         topic=TopicFactory(name="Draft-only topic"),
     )
@@ -101,6 +112,8 @@ def counts(query: str = "") -> dict[str, list[tuple[str, int]]]:
 
 ALL = {
     "year": [("2015", 3), ("2007", 2)],
+    "meeting": [("IGF 2015", 2), ("Youth IGF 2015", 1), ("IGF 2007", 2)],
+    "kind": [("Annual IGF", 4), ("Youth IGF", 1)],
     "venue": [("João Pessoa, Brazil", 3), ("Rio de Janeiro, Brazil", 2)],
     "type": [("Open Forum", 2), ("Workshop", 3)],
     "topic": [("Cybersecurity and Trust", 2), ("Other", 3)],
@@ -160,6 +173,8 @@ def test_stakeholder_counts_follow_speakers_and_participants_as_they_change(
 def test_one_filter_narrows_the_other_facets_but_not_its_own(catalogue):
     assert counts("year=2015") == {
         "year": ALL["year"],  # its own selection does not narrow it
+        "meeting": [("IGF 2015", 2), ("Youth IGF 2015", 1)],
+        "kind": [("Annual IGF", 2), ("Youth IGF", 1)],
         "venue": [("João Pessoa, Brazil", 3)],
         "type": [("Open Forum", 1), ("Workshop", 2)],
         "topic": [("Cybersecurity and Trust", 1), ("Other", 2)],
@@ -170,6 +185,8 @@ def test_one_filter_narrows_the_other_facets_but_not_its_own(catalogue):
 def test_two_filters_each_count_with_the_other(catalogue):
     assert counts("year=2015&type=workshop") == {
         "year": [("2015", 2), ("2007", 1)],  # workshops of each year
+        "meeting": [("IGF 2015", 1), ("Youth IGF 2015", 1)],
+        "kind": [("Annual IGF", 1), ("Youth IGF", 1)],
         "venue": [("João Pessoa, Brazil", 2)],
         "type": [("Open Forum", 1), ("Workshop", 2)],  # types of 2015
         "topic": [("Cybersecurity and Trust", 1), ("Other", 1)],
@@ -180,6 +197,8 @@ def test_two_filters_each_count_with_the_other(catalogue):
 def test_the_stakeholder_filter_narrows_the_others_but_not_its_own_counts(catalogue):
     assert counts("stakeholder=government") == {
         "year": [("2007", 2)],
+        "meeting": [("IGF 2007", 2)],
+        "kind": [("Annual IGF", 2)],
         "venue": [("Rio de Janeiro, Brazil", 2)],
         "type": [("Open Forum", 1), ("Workshop", 1)],
         "topic": [("Cybersecurity and Trust", 1), ("Other", 1)],
@@ -187,9 +206,27 @@ def test_the_stakeholder_filter_narrows_the_others_but_not_its_own_counts(catalo
     }
 
 
+def test_a_kind_of_meeting_or_a_meeting_narrows_the_others_as_any_facet(catalogue):
+    assert counts("kind=youth") == {
+        "year": [("2015", 1)],
+        "meeting": [("Youth IGF 2015", 1)],
+        "kind": ALL["kind"],
+        "venue": [("João Pessoa, Brazil", 1)],
+        "type": [("Workshop", 1)],
+        "topic": [("Other", 1)],
+        "stakeholder": [("Civil Society", 1)],
+    }
+    found = counts("meeting=igf-2007")
+    assert found["meeting"] == ALL["meeting"]
+    assert found["kind"] == [("Annual IGF", 2)]
+    assert found["year"] == [("2007", 2)]
+
+
 def test_filters_that_are_not_facets_narrow_every_facet(catalogue):
     assert counts("strategy=mexico-nds") == {
         "year": [("2015", 1), ("2007", 1)],
+        "meeting": [("IGF 2015", 1), ("IGF 2007", 1)],
+        "kind": [("Annual IGF", 2)],
         "venue": [("João Pessoa, Brazil", 1), ("Rio de Janeiro, Brazil", 1)],
         "type": [("Workshop", 2)],
         "topic": [("Cybersecurity and Trust", 1), ("Other", 1)],
@@ -211,6 +248,8 @@ def test_an_invalid_value_is_left_out_of_the_counts_too(catalogue):
     assert counts("venue=atlantis&year=abc&stakeholder=aliens&type=workshop") == {
         **ALL,
         "year": [("2015", 2), ("2007", 1)],
+        "meeting": [("IGF 2015", 1), ("Youth IGF 2015", 1), ("IGF 2007", 1)],
+        "kind": [("Annual IGF", 2), ("Youth IGF", 1)],
         "venue": [("João Pessoa, Brazil", 2), ("Rio de Janeiro, Brazil", 1)],
         "topic": [("Cybersecurity and Trust", 1), ("Other", 2)],
         "stakeholder": [("Government", 1), ("Civil Society", 2), ("Private Sector", 1)],
@@ -220,6 +259,8 @@ def test_an_invalid_value_is_left_out_of_the_counts_too(catalogue):
 def test_an_empty_catalogue_has_no_values(db):
     assert counts("year=2015") == {
         "year": [],  # 2015 is no valid year here, so it is not kept
+        "meeting": [],
+        "kind": [],
         "venue": [],
         "type": [],
         "topic": [],
@@ -239,9 +280,9 @@ def test_facet_counts_cost_a_constant_number_of_queries_once_per_version(
         return session_filter
 
     # The catalogue version; on PostgreSQL one query counts every facet, and one each
-    # reads the venues, types and topics; elsewhere one query per facet.
+    # reads the meetings, venues, types and topics; elsewhere one query per facet.
     filtered = session_filter()
-    with reading_one_version(), django_assert_num_queries(5 if on_postgresql() else 6):
+    with reading_one_version(), django_assert_num_queries(6 if on_postgresql() else 8):
         first = facet_counts(filtered)
     assert first["type"]
     # The same filters again: from the cache, the version only.
@@ -250,7 +291,7 @@ def test_facet_counts_cost_a_constant_number_of_queries_once_per_version(
         assert facet_counts(filtered) == first
     bump_catalogue_version()
     filtered = session_filter()
-    with reading_one_version(), django_assert_num_queries(5 if on_postgresql() else 6):
+    with reading_one_version(), django_assert_num_queries(6 if on_postgresql() else 8):
         assert facet_counts(filtered) == first
 
 

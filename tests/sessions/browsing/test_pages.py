@@ -456,9 +456,24 @@ def test_venue_list_shows_the_meeting_number_and_dates(client, joao_pessoa):
     assert (joao_pessoa.get_absolute_url(), "João Pessoa, Brazil") in links(content)
 
 
-def test_venue_page_names_the_annual_meeting_it_hosted(client, joao_pessoa):
-    content = visible_text(client.get(joao_pessoa.get_absolute_url()).content.decode())
-    assert "Host of the 10th IGF, 10–13 November 2015. That year's programme." in content
+def test_venue_page_lists_the_meetings_held_there(client, joao_pessoa):
+    MeetingFactory(
+        venue=joao_pessoa,
+        name="Youth IGF Brazil 2015",
+        kind="youth",
+        start_date=datetime.date(2015, 11, 9),
+        end_date=datetime.date(2015, 11, 9),
+    )
+    SessionFactory(venue=joao_pessoa)
+    content = client.get(joao_pessoa.get_absolute_url()).content.decode()
+    assert [
+        visible_text(item)
+        for item in re.findall(r"<li>(.*?)</li>", section(content, "meetings-heading"), re.S)
+    ] == [
+        "IGF 2015, 10–13 November 2015: 1 session",
+        "Youth IGF Brazil 2015, 9 November 2015: 0 sessions",
+    ]
+    assert ("/meetings/youth-igf-brazil-2015/", "Youth IGF Brazil 2015") in links(content)
 
 
 def test_a_venue_that_hosted_other_meetings_only_names_no_annual_one(client):
@@ -554,7 +569,10 @@ def test_year_page_names_the_meeting_and_its_venue(client, joao_pessoa):
     SessionFactory(venue=joao_pessoa)
     content = client.get("/years/2015/").content.decode()
     assert (joao_pessoa.get_absolute_url(), "João Pessoa, Brazil") in links(content)
-    assert "the 10th IGF, 10–13 November 2015" in visible_text(content)
+    assert ("/meetings/igf-2015/", "IGF 2015") in links(content)
+    assert "IGF 2015: The 10th IGF, 10–13 November 2015, in João Pessoa, Brazil" in visible_text(
+        content
+    )
 
 
 def test_year_page_links_to_the_years_before_and_after_that_have_sessions(client, make_catalogue):
@@ -595,13 +613,32 @@ def test_year_out_of_range_with_sessions_still_has_its_page(client):
 # Home
 
 
-def test_home_shows_the_latest_meeting(client, make_catalogue, joao_pessoa):
+def test_home_shows_the_latest_annual_meeting_and_the_latest_others(
+    client, make_catalogue, joao_pessoa
+):
     make_catalogue(5)
+    hague = VenueFactory(city="The Hague", country="Netherlands")
+    for year in (2016, 2017, 2018, 2019):
+        eurodig = MeetingFactory(
+            venue=hague,
+            name=f"EuroDIG {year}",
+            kind="regional",
+            start_date=datetime.date(year, 6, 19),
+        )
+        SessionFactory(meeting=eurodig, date=eurodig.start_date)
+    # No session yet: not among the latest.
+    MeetingFactory(
+        venue=hague, name="EuroDIG 2020", kind="regional", start_date=datetime.date(2020, 6, 19)
+    )
     content = client.get("/").content.decode()
     latest = visible_text(section(content, "latest-heading"))
     assert latest == (
-        "The latest meeting IGF 2015 in João Pessoa, Brazil, the 10th IGF, 10–13 November 2015: "
-        "2 sessions."
+        "The latest meetings "
+        "IGF 2015: The 10th IGF, 10–13 November 2015, in João Pessoa, Brazil; 2 sessions "
+        "EuroDIG 2019: Regional IGF, 19–22 June 2019, in The Hague, Netherlands; 1 session "
+        "EuroDIG 2018: Regional IGF, 19–22 June 2018, in The Hague, Netherlands; 1 session "
+        "EuroDIG 2017: Regional IGF, 19–22 June 2017, in The Hague, Netherlands; 1 session "
+        "Every meeting"
     )
 
 
@@ -764,9 +801,9 @@ def add_participants_and_tags(sessions: list[Session]) -> None:
 @pytest.mark.parametrize("session_count", SESSION_COUNTS)
 def test_home_query_count(client, django_assert_num_queries, make_catalogue, session_count):
     make_catalogue(session_count)
-    # The catalogue version; years, most viewed, popular this week, venues, types,
-    # topics, strategies. Then from the page cache: the version only.
-    with django_assert_num_queries(8):
+    # The catalogue version; years, the latest meetings, most viewed, popular this week,
+    # venues, types, topics, strategies. Then from the page cache: the version only.
+    with django_assert_num_queries(9):
         assert client.get("/").status_code == 200
     with django_assert_num_queries(1):
         assert client.get("/").status_code == 200
@@ -775,12 +812,12 @@ def test_home_query_count(client, django_assert_num_queries, make_catalogue, ses
 @pytest.mark.parametrize("session_count", SESSION_COUNTS)
 def test_session_list_query_count(client, django_assert_num_queries, make_catalogue, session_count):
     add_participants_and_tags(make_catalogue(session_count))
-    # Years with sessions; the facet counts (year, venue, type, topic, stakeholder),
-    # which also give those selects their choices: on PostgreSQL one query that counts
-    # the list too, and the venues, types and topics, elsewhere one query per facet and
-    # the list's count; the strategy and tag choices; page, the page's tags; and the
-    # catalogue version, all that a second request costs.
-    with django_assert_num_queries(10 if on_postgresql() else 12):
+    # Years with sessions; the facet counts (year, meeting, kind, venue, type, topic,
+    # stakeholder), which also give those selects their choices: on PostgreSQL one query
+    # that counts the list too, and the meetings, venues, types and topics, elsewhere one
+    # query per facet and the list's count; the strategy and tag choices; page, the
+    # page's tags; and the catalogue version, all that a second request costs.
+    with django_assert_num_queries(11 if on_postgresql() else 14):
         assert client.get("/sessions/?sort=-views").status_code == 200
     with django_assert_num_queries(1):
         assert client.get("/sessions/?sort=-views").status_code == 200
@@ -798,7 +835,7 @@ def test_filtered_session_list_query_count(
         "&strategy=national-digital-strategy&q=session&sort=title&page=2"
     )
     # As above, plus one look-up for each of the four slugs; on PostgreSQL the snippets.
-    with django_assert_num_queries(15 if on_postgresql() else 16):
+    with django_assert_num_queries(16 if on_postgresql() else 18):
         response = client.get(url)
     assert response.status_code == 200
     assert response.context["page"].object_list
@@ -844,8 +881,9 @@ def test_venue_list_query_count(client, django_assert_num_queries, make_catalogu
 @pytest.mark.parametrize("session_count", SESSION_COUNTS)
 def test_venue_page_query_count(client, django_assert_num_queries, make_catalogue, session_count):
     make_catalogue(session_count)
-    # The venue, the count of its sessions, one page of them, their tags.
-    with django_assert_num_queries(5):  # and the catalogue version
+    # The venue, the meetings held there, the count of its sessions, one page of them,
+    # their tags.
+    with django_assert_num_queries(6):  # and the catalogue version
         assert client.get("/venues/rio-de-janeiro-brazil/").status_code == 200
     with django_assert_num_queries(1):
         assert client.get("/venues/rio-de-janeiro-brazil/").status_code == 200
@@ -863,9 +901,9 @@ def test_year_list_query_count(client, django_assert_num_queries, make_catalogue
 @pytest.mark.parametrize("session_count", SESSION_COUNTS)
 def test_year_page_query_count(client, django_assert_num_queries, make_catalogue, session_count):
     make_catalogue(session_count)
-    # The count of the year's sessions, one page of them, their tags, that year's meeting,
-    # where its sessions were held, the years for the previous/next links.
-    with django_assert_num_queries(7):  # and the catalogue version
+    # The count of the year's sessions, one page of them, their tags, that year's meetings,
+    # the years for the previous/next links.
+    with django_assert_num_queries(6):  # and the catalogue version
         assert client.get("/years/2007/").status_code == 200
     with django_assert_num_queries(1):
         assert client.get("/years/2007/").status_code == 200

@@ -32,11 +32,18 @@ pytestmark = pytest.mark.django_db
 LIST_FIELDS = ("related", "strategies", "speakers", "tags")
 
 
-def write_file(path, records):
-    """Write `records` (dicts) in the format the file name's extension says."""
+def write_file(path, records, meetings=()):
+    """Write `records` (dicts), after the `meetings` it carries, in the format the file
+    name's extension says."""
     if path.suffix == ".json":
-        path.write_text(json.dumps({"sessions": records}, ensure_ascii=False), encoding="utf-8")
-    elif path.suffix == ".jsonl":
+        document = (
+            {"meetings": list(meetings), "sessions": records} if meetings else {"sessions": records}
+        )
+        path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+        return path
+    if meetings:
+        records = [{"record": "meeting", **meeting} for meeting in meetings] + records
+    if path.suffix == ".jsonl":
         lines = [json.dumps(record, ensure_ascii=False) for record in records]
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     else:
@@ -106,6 +113,15 @@ def catalogue(mexico_strategy):
     SessionFactory(key="rio-bpf", strategies=[mexico_strategy])
     return database_snapshot()
 
+
+# A meeting the catalogue does not hold, which a file carries for its sessions.
+NOWHERE_2015 = {
+    "key": "nowhere-igf-2015",
+    "name": "Nowhere IGF 2015",
+    "kind": "national",
+    "venue": "Nowhere, Neverland",
+    "start_date": "2015-11-12",
+}
 
 FULL_RECORD = {
     "key": "mx-2015",
@@ -217,7 +233,12 @@ def test_a_file_round_trips(catalogue, tmp_path):
     records = [
         FULL_RECORD | {"views": 436},
         session_record(
-            "draft-1", status="draft", topic="Human Rights", venue="Online", description="Plain."
+            "draft-1",
+            status="draft",
+            topic="Human Rights",
+            venue="Online",
+            date="2020-11-05",
+            description="Plain.",
         ),
     ]
     run_import(write_file(tmp_path / "in.json", records))
@@ -233,6 +254,7 @@ def test_a_file_round_trips(catalogue, tmp_path):
             status="draft",
             topic="Human Rights",
             venue="Online",
+            date="2020-11-05",
             description="Plain.",
             start_time="",
             end_time="",
@@ -273,7 +295,7 @@ def test_a_second_import_changes_nothing(catalogue, tmp_path, extension):
         session_record("b", description='<p onclick="x()">Hi <script>evil()</script></p>'),
         session_record("c", related=["b"], topic="New Topic", venue="Nowhere, Neverland"),
     ]
-    path = write_file(tmp_path / f"s{extension}", records)
+    path = write_file(tmp_path / f"s{extension}", records, meetings=[NOWHERE_2015])
     run_import(path)
     before = database_snapshot()
 
@@ -308,6 +330,7 @@ def test_reimport_updates_the_session_with_the_same_key(catalogue, tmp_path):
         "title": "A new title",
         "type": "Open Forum",
         "venue": "Rio de Janeiro, Brazil",
+        "date": "2007-11-13",
         "related": ["rio-main"],
         "strategies": [],
         "status": "draft",
@@ -365,19 +388,18 @@ def test_related_keys_may_point_forward_in_the_file(tmp_path):
 
 
 def test_names_match_existing_rows_whatever_their_case(tmp_path):
-    VenueFactory(city="Online", country="", country_code="")
     SessionType.objects.create(name="Main Session")
     records = [
-        session_record("a", type="main session", topic="Other", venue="online"),
-        session_record("b", type="Lightning Talk", topic="Other", venue="Kyoto,  Japan"),
-        session_record("c", type="lightning talk", topic="OTHER", venue="kyoto, japan"),
+        session_record("a", type="main session", topic="Other", venue="online", date="2020-11-05"),
+        session_record("b", type="Lightning Talk", topic="Other", venue="Nowhere,  Neverland"),
+        session_record("c", type="lightning talk", topic="OTHER", venue="nowhere, neverland"),
     ]
 
-    out, _ = run_import(write_file(tmp_path / "s.json", records))
+    out, _ = run_import(write_file(tmp_path / "s.json", records, meetings=[NOWHERE_2015]))
 
     assert "Created session types: Lightning Talk." in out
     assert "Created topics: Other." in out
-    assert "Created venues: Kyoto, Japan." in out
+    assert "Created venues: Nowhere, Neverland." in out
     assert sorted(SessionType.objects.values_list("name", flat=True)) == [
         "Lightning Talk",
         "Main Session",
@@ -433,7 +455,10 @@ def test_dry_run_writes_nothing_but_reports_the_counts(catalogue, tmp_path):
         tmp_path / "s.json",
         [
             session_record(
-                "rio-main", title="Main Session renamed", venue="Rio de Janeiro, Brazil"
+                "rio-main",
+                title="Main Session renamed",
+                venue="Rio de Janeiro, Brazil",
+                date="2007-11-12",
             ),
             session_record("new-1", type="Brand New Type"),
             session_record("new-2", related=["new-1"]),

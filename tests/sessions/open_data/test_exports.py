@@ -16,6 +16,7 @@ from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
 
 from sessions.importing import KNOWN_FIELDS, Record, import_sessions, read_records
+from sessions.importing.records import MEETING_FIELDS
 from sessions.models import (
     Meeting,
     Participant,
@@ -28,6 +29,7 @@ from sessions.models import (
 )
 from sessions.open_data.exporters import (
     EXPORT_FIELDS,
+    MEETING_EXPORT_FIELDS,
     CsvExporter,
     JsonExporter,
     JsonLinesExporter,
@@ -37,6 +39,7 @@ from sessions.open_data.exporters import (
     sessions_for_export,
 )
 from tests.factories import (
+    MeetingFactory,
     ParticipantFactory,
     SessionFactory,
     SessionTypeFactory,
@@ -50,7 +53,8 @@ from tests.factories import (
 from tests.page_parsing import link_texts
 from tests.sessions.bulk import bulk_sessions
 
-pytestmark = pytest.mark.django_db
+# Its sessions belong to the annual IGFs, as the catalogue's do.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("annual_meetings")]
 
 
 @pytest.fixture
@@ -158,7 +162,7 @@ def catalogue() -> dict[str, dict]:
         "stakeholder_groups",
     }
     fields = [field for field in Session._meta.concrete_fields if field.name not in skipped]
-    sessions = Session.objects.select_related("type", "topic", "venue").prefetch_related(
+    sessions = Session.objects.select_related("type", "topic", "meeting__venue").prefetch_related(
         "related",
         "strategies",
         "tags",
@@ -298,7 +302,7 @@ def test_csv_cells_a_spreadsheet_would_run_start_with_a_quote_and_read_back_as_g
     text = path.read_text(encoding="utf-8-sig")
     # Quoted, so that a spreadsheet splitting cells on ";" keeps "-2+3" in its cell.
     assert '"\'+SUM(1+1);-2+3;@SUM(1)"' in text
-    [row] = list(csv.DictReader(io.StringIO(text, newline="")))
+    [row] = csv_sessions(text)
     assert row["key"] == "'=cmd|' /C calc'!A0"
     assert row["title"] == "'" + FORMULAS["title"]
     assert row["speakers"] == "'=1+1"
@@ -315,6 +319,7 @@ def test_csv_cells_a_spreadsheet_would_run_start_with_a_quote_and_read_back_as_g
 
 def test_export_fields_are_exactly_the_fields_the_importer_reads():
     assert set(EXPORT_FIELDS) == set(KNOWN_FIELDS)
+    assert set(MEETING_EXPORT_FIELDS) == set(MEETING_FIELDS)
 
 
 # One record
@@ -333,6 +338,7 @@ def test_a_record_carries_every_field_of_the_import_format(every_field):
         "type": "Workshop",
         "topic": "Cybersecurity and Trust",
         "venue": "João Pessoa, Brazil",
+        "meeting": "igf-2015",
         "description": every_field["seed"].description,
         "status": "published",
         "views": 1127,
@@ -398,23 +404,66 @@ def exported(exporter_class, sessions=None, **options) -> str:
     return "".join(exporter.chunks())
 
 
-def test_json_exporter_writes_an_object_with_a_sessions_array(every_field):
+MEETING_ONLY_FIELDS = [name for name in MEETING_EXPORT_FIELDS if name not in EXPORT_FIELDS]
+
+
+def csv_rows(text: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
+
+
+def csv_sessions(text: str) -> list[dict]:
+    """The rows of an exported CSV file that are sessions (its meetings come first)."""
+    return [row for row in csv_rows(text) if row["record"] == "session"]
+
+
+def test_json_exporter_writes_an_object_with_a_meetings_and_a_sessions_array(every_field):
     text = exported(JsonExporter)
-    assert text.startswith('{"sessions": [\n')
+    assert text.startswith('{"meetings": [\n')
     document = json.loads(text)
     assert [record["key"] for record in document["sessions"]] == list(
         Session.objects.order_by("pk").values_list("key", flat=True)
     )
+    assert [meeting["key"] for meeting in document["meetings"]] == ["igf-2015", "igf-2020"]
+    assert document["meetings"][0] == (
+        {
+            "key": "igf-2015",
+            "name": "IGF 2015",
+            "kind": "annual",
+            "venue": "João Pessoa, Brazil",
+            "start_date": "2015-11-10",
+            "end_date": "2015-11-13",
+            "number": 10,
+            "theme": "",
+            "website": "",
+        }
+    )
+
+
+def test_only_the_meetings_of_the_sessions_exported_are_carried(every_field):
+    other = MeetingFactory(
+        name="EuroDIG 2019", kind="regional", start_date=datetime.date(2019, 6, 19)
+    )
+    SessionFactory(meeting=other, date=datetime.date(2019, 6, 19))
+    document = json.loads(exported(JsonExporter, Session.objects.filter(meeting=other)))
+    assert [meeting["key"] for meeting in document["meetings"]] == ["eurodig-2019"]
+    assert document["meetings"][0]["number"] == ""  # none, as "" like every empty value
 
 
 def test_json_exporter_of_nothing_is_an_empty_array():
-    assert json.loads(exported(JsonExporter, Session.objects.none())) == {"sessions": []}
+    assert json.loads(exported(JsonExporter, Session.objects.none())) == {
+        "meetings": [],
+        "sessions": [],
+    }
 
 
-def test_json_lines_exporter_writes_one_session_a_line(every_field):
-    lines = exported(JsonLinesExporter).splitlines()
-    assert len(lines) == Session.objects.count()
-    assert [json.loads(line)["key"] for line in lines] == list(
+def test_json_lines_exporter_writes_one_meeting_then_one_session_a_line(every_field):
+    lines = [json.loads(line) for line in exported(JsonLinesExporter).splitlines()]
+    assert len(lines) == Session.objects.count() + 2
+    assert [(line["record"], line["key"]) for line in lines[:2]] == [
+        ("meeting", "igf-2015"),
+        ("meeting", "igf-2020"),
+    ]
+    assert [line["key"] for line in lines[2:]] == list(
         Session.objects.order_by("pk").values_list("key", flat=True)
     )
 
@@ -422,8 +471,17 @@ def test_json_lines_exporter_writes_one_session_a_line(every_field):
 def test_csv_exporter_writes_the_import_fields_and_joins_lists_with_semicolons(every_field):
     text = exported(CsvExporter, Session.objects.filter(key="ws-mexico"))
     assert text.startswith("\ufeff")
-    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
-    assert list(rows[0]) == list(EXPORT_FIELDS)
+    meeting, session = csv_rows(text)
+    assert list(session) == ["record", *EXPORT_FIELDS, *MEETING_ONLY_FIELDS]
+    assert (meeting["record"], meeting["key"], meeting["name"], meeting["title"]) == (
+        "meeting",
+        "igf-2015",
+        "IGF 2015",
+        "",
+    )
+    rows = [session]
+    assert rows[0]["record"] == "session"
+    assert rows[0]["name"] == ""
     assert rows[0]["strategies"] == "kenya-deb;mexico-nds"
     assert rows[0]["tags"] == "IPv6;Open data"
     assert rows[0]["speakers"] == "Yolanda Martínez;Ana Silva;Yolanda Martínez"
@@ -435,18 +493,22 @@ def test_csv_exporter_output_reads_back_through_the_importer(tmp_path, every_fie
     path = tmp_path / "export.csv"
     path.write_text(exported(CsvExporter, include_drafts=True), encoding="utf-8")
     records = read_records(path=path)
-    assert [record.data["key"] for record in records] == list(
+    assert [record.data["key"] for record in records if not record.is_meeting] == list(
         Session.objects.order_by("pk").values_list("key", flat=True)
     )
+    assert [record.data["key"] for record in records if record.is_meeting] == [
+        "igf-2015",
+        "igf-2020",
+    ]
 
 
 def test_exporters_read_sessions_in_chunks_with_a_constant_number_of_queries_each(
     django_assert_num_queries,
 ):
     SessionFactory.create_batch(5)
-    # The sessions are read in one query, fetched a chunk of two at a time; each chunk
-    # then costs five: related, strategies, participants, tags and transcripts.
-    with django_assert_num_queries(1 + 3 * 5):
+    # Their meetings in one query; the sessions in one, fetched a chunk of two at a time;
+    # each chunk then costs five: related, strategies, participants, tags and transcripts.
+    with django_assert_num_queries(1 + 1 + 3 * 5):
         document = json.loads(exported(JsonExporter, chunk_size=2))
     assert len(document["sessions"]) == 5
 
@@ -526,7 +588,7 @@ def test_a_download_holds_exactly_the_sessions_of_the_list_in_its_order(
     if extension == "json":
         titles = [record["title"] for record in json.loads(content)["sessions"]]
     else:
-        titles = [row["title"] for row in csv.DictReader(io.StringIO(content, newline=""))]
+        titles = [row["title"] for row in csv_sessions(content)]
     assert titles == all_list_titles(client, query)
     assert "Listed draft" not in titles
 
@@ -547,8 +609,13 @@ def test_the_public_download_imports_cleanly_into_an_empty_catalogue(client, eve
     content = streamed(client.get("/sessions/export.json")).decode()
     published = {k: v for k, v in catalogue().items() if v["status"] == "published"}
     empty_the_catalogue()
+    document = json.loads(content)
     records = [
-        Record(f"index {index}", data) for index, data in enumerate(json.loads(content)["sessions"])
+        *(
+            Record(f"meetings index {index}", data, "meeting")
+            for index, data in enumerate(document["meetings"])
+        ),
+        *(Record(f"index {index}", data) for index, data in enumerate(document["sessions"])),
     ]
     result = import_sessions(records=records)
     assert result.ok, result.errors
@@ -603,9 +670,9 @@ def test_a_download_costs_a_constant_number_of_queries(
 ):
     sessions = bulk_sessions(session_count, linked=True, strategies=[mexico_strategy])
     # The catalogue version and the filter's years kept for it; the filter's type; the
-    # sessions; then related, strategies, participants with their speakers, tags and
-    # transcripts.
-    with django_assert_num_queries(9):
+    # sessions' meetings; the sessions; then related, strategies, participants with their
+    # speakers, tags and transcripts.
+    with django_assert_num_queries(10):
         response = client.get(f"/sessions/export.{extension}?type=workshop")
         content = streamed(response).decode("utf-8-sig")
     assert all(session.key in content for session in sessions)
@@ -654,7 +721,12 @@ def test_export_command_writes_every_session_drafts_included(tmp_path, every_fie
 def test_export_command_chooses_the_format_from_the_extension(tmp_path, every_field, extension):
     path = tmp_path / f"all.{extension}"
     export(path)
-    assert len(read_records(path=path)) == Session.objects.count()
+    records = read_records(path=path)
+    assert len([record for record in records if not record.is_meeting]) == Session.objects.count()
+    assert [record.data["name"] for record in records if record.is_meeting] == [
+        "IGF 2015",
+        "IGF 2020",
+    ]
 
 
 @pytest.mark.parametrize("name", ["all.xlsx", "all"])
@@ -672,13 +744,17 @@ def test_export_command_says_when_the_file_cannot_be_written(tmp_path):
 def test_export_command_of_an_empty_catalogue_writes_an_empty_file(tmp_path):
     path = tmp_path / "none.json"
     assert "Exported 0 sessions" in export(path)
-    assert json.loads(path.read_text()) == {"sessions": []}
+    assert json.loads(path.read_text()) == {"meetings": [], "sessions": []}
 
 
 def test_a_stream_gathers_the_chunks_into_pieces_of_about_the_size_asked(every_field):
     exporter = JsonLinesExporter(Session.objects.order_by("pk"))
     pieces = list(exporter.stream(size=1))
-    assert len(pieces) == Session.objects.count()
+    assert (
+        len(pieces)
+        == Session.objects.count()
+        + Meeting.objects.filter(sessions__isnull=False).distinct().count()
+    )
     whole = list(JsonLinesExporter(Session.objects.order_by("pk")).stream())
     assert len(whole) == 1
     assert "".join(pieces) == whole[0]

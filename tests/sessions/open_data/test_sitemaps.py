@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from sessions.models import Participant, Session
+from sessions.models import Meeting, Participant, Session
 from tests.factories import (
     ParticipantFactory,
     SessionFactory,
@@ -18,7 +18,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-SECTIONS = ["pages", "sessions", "years", "venues", "strategies", "speakers", "tags"]
+SECTIONS = ["pages", "sessions", "meetings", "years", "venues", "strategies", "speakers", "tags"]
 
 
 def read_xml(client, url: str) -> ET.Element:
@@ -138,6 +138,16 @@ def test_sitemap_lists_the_venues_with_published_sessions(client, catalogue):
     ]
 
 
+def test_sitemap_lists_the_meetings_with_published_sessions(client, catalogue):
+    meetings = Meeting.objects.filter(sessions__status="published").distinct().order_by("pk")
+    assert locations(client, "/sitemap-meetings.xml") == [
+        absolute(meeting.get_absolute_url()) for meeting in meetings
+    ]
+    assert absolute(catalogue["draft"].meeting.get_absolute_url()) not in locations(
+        client, "/sitemap-meetings.xml"
+    )
+
+
 def test_sitemap_lists_the_years_with_published_sessions(client, catalogue):
     assert locations(client, "/sitemap-years.xml") == [
         absolute("/years/2007/"),
@@ -168,6 +178,7 @@ def test_sitemap_lists_the_pages_that_lead_everywhere(client):
         for path in [
             "/",
             "/sessions/",
+            "/meetings/",
             "/years/",
             "/venues/",
             "/strategies/",
@@ -259,9 +270,9 @@ def test_sitemap_index_query_count(
     client, django_assert_num_queries, make_sitemap_catalogue, session_count
 ):
     make_sitemap_catalogue(session_count)
-    # Sessions: latest change, count. Years, venues, strategies, tags: one list each.
-    # Speakers: latest change, count.
-    with django_assert_num_queries(8):
+    # Sessions: latest change, count. Meetings, years, venues, strategies, tags: one list
+    # each. Speakers: latest change, count.
+    with django_assert_num_queries(9):
         assert client.get("/sitemap.xml").status_code == 200
 
 
@@ -271,6 +282,7 @@ def test_sitemap_index_query_count(
     [
         ("pages", 0),
         ("sessions", 2),  # count, page
+        ("meetings", 1),
         ("years", 1),
         ("venues", 1),
         ("strategies", 1),

@@ -740,13 +740,13 @@ def test_search_query_count(
         for session in sessions[:25]:
             TranscriptFactory(session=session, text="Catalogue transcript.")
             session.tags.add(TagFactory(name="Catalogue"))
-    # The catalogue version; years with sessions; the facet counts (year, venue, type,
-    # topic, stakeholder), which also give those selects their choices: on PostgreSQL one
-    # query that counts the list too, and the venues, types and topics, elsewhere one
-    # query per facet and the list's count; the strategy and tag choices; page, the
-    # page's tags; on PostgreSQL the page's snippets. Asked again, the page comes from
-    # the page cache: the version only.
-    with django_assert_num_queries(11 if on_postgresql() else 12):
+    # The catalogue version; years with sessions; the facet counts (year, meeting, kind,
+    # venue, type, topic, stakeholder), which also give those selects their choices: on
+    # PostgreSQL one query that counts the list too, and the meetings, venues, types and
+    # topics, elsewhere one query per facet and the list's count; the strategy and tag
+    # choices; page, the page's tags; on PostgreSQL the page's snippets. Asked again, the
+    # page comes from the page cache: the version only.
+    with django_assert_num_queries(12 if on_postgresql() else 14):
         response = client.get("/sessions/?q=catalogue")
     assert response.status_code == 200
     with django_assert_num_queries(1):
