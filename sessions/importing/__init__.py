@@ -3,7 +3,7 @@
 `strategies.models` and `igf_catalogue.html`."""
 
 from .importer import import_sessions
-from .reading import RecordFile, read_records
+from .reading import RecordFile, RecordFiles, read_records
 from .records import KNOWN_FIELDS, ImportFileError, ImportResult, Problem, Record
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "Problem",
     "Record",
     "RecordFile",
+    "RecordFiles",
     "import_sessions",
     "read_records",
 ]

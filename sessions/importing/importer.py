@@ -37,7 +37,14 @@ from sessions.search import sessions_refreshed_by_the_writer
 
 from .indexing import Catalogue, FileIndex, index_file, read_catalogue
 from .planning import CREATE, UNCHANGED, UPDATE, plan_chunk, venue_name
-from .records import ImportFileError, ImportResult, Problem, Record, Warnings
+from .records import (
+    WARNING_LOCATIONS_SHOWN,
+    ImportFileError,
+    ImportResult,
+    Problem,
+    Record,
+    Warnings,
+)
 from .writing import Writer
 
 # Records checked, then written, at a time: what an import holds of the file at once.
@@ -122,9 +129,11 @@ def _check(
     result.new_tags = list(new_names["tag"].values())
     result.new_speakers = len(catalogue.speakers.new)
     result.completed_speakers = len(catalogue.speakers.completions)
-    for name, locations in index.meetings.unknown.items():
-        for location in locations:
-            unknown[name].add(location)
+    for name, found in index.meetings.unknown.items():
+        # The meetings come first in a file: their warnings name the first records.
+        unknown[name].first_locations[:0] = found.first_locations
+        del unknown[name].first_locations[WARNING_LOCATIONS_SHOWN:]
+        unknown[name].count += found.count
     result.warnings = [
         Problem(where.where(), "is not part of the import format; skipped", name)
         for name, where in unknown.items()

@@ -12,7 +12,14 @@ from functools import cached_property
 
 from sessions.models import Meeting
 
-from .records import MEETING_FIELDS, MEETING_REQUIRED_FIELDS, RECORD_FIELD, Problem, Record
+from .records import (
+    MEETING_FIELDS,
+    MEETING_REQUIRED_FIELDS,
+    RECORD_FIELD,
+    Problem,
+    Record,
+    Warnings,
+)
 from .values import MEETING_CLEANERS, InvalidValue, describe
 
 # Where and when a meeting was held, as records name it: casefolded city and country, year.
@@ -70,9 +77,10 @@ class FileMeetings:
     """The meetings a file carries, checked as the first pass over the file meets them."""
 
     by_key: dict[str, FileMeeting] = field(default_factory=dict)
+    first_location: dict[str, str] = field(default_factory=dict)  # key: where it came first
     problems: list[Problem] = field(default_factory=list)
-    # Fields outside the format: name -> locations of the records that give them.
-    unknown: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    # Fields outside the format, by name.
+    unknown: dict[str, Warnings] = field(default_factory=lambda: defaultdict(Warnings))
     count: int = 0
 
     def add(self, record: Record) -> None:
@@ -92,7 +100,7 @@ class FileMeetings:
             if name not in MEETING_FIELDS:
                 # A CSV row of a meeting has the sessions' columns too, empty.
                 if value not in ("", None, []):
-                    self.unknown[name].append(record.location)
+                    self.unknown[name].add(record.location)
                 continue
             if value is None:
                 continue
@@ -104,9 +112,11 @@ class FileMeetings:
             if data.get(name) is None:
                 problems.append(Problem(record.location, "is required but missing", name))
         key = values.get("key")
-        if key in self.by_key:
-            first = self.by_key[key].location
+        if key in self.first_location:
+            first = self.first_location[key]
             problems.append(Problem(record.location, f'"{key}" is also the key of {first}', "key"))
+        elif key:
+            self.first_location[key] = record.location
         problems += _check_meeting(record.location, values)
         if problems:
             key_shown = key if isinstance(key, str) else ""

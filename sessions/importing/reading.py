@@ -9,6 +9,7 @@ meant for small files, JSON Lines and CSV for big ones.
 import csv
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -60,6 +61,43 @@ class RecordFile:
                 self._whole = list(_read_json(self.path))
             return iter(self._whole)
         return self.reader(self.path)
+
+
+class RecordFiles:
+    """The records of several files, one after the other, each named by its file: a
+    file of meetings, say, and a file of the sessions held at them."""
+
+    def __init__(self, paths: list[Path | str]):
+        self.named = len(paths) > 1
+        self.files = []
+        for path in paths:
+            with self._naming(Path(path).name):
+                self.files.append(RecordFile(path))
+
+    def __iter__(self) -> Iterator[Record]:
+        for file in self.files:
+            if not self.named:
+                yield from file
+                continue
+            name = file.path.name
+            with self._naming(name):
+                for record in file:
+                    yield Record(f"{name} {record.location}", record.data, record.kind)
+
+    @contextmanager
+    def _naming(self, name: str):
+        """Problems of reading a file named by the file, when there are several."""
+        try:
+            yield
+        except ImportFileError as error:
+            if not self.named:
+                raise
+            raise ImportFileError(
+                [
+                    Problem(f"{name} {problem.location}".strip(), problem.message)
+                    for problem in error.problems
+                ]
+            ) from None
 
 
 def read_records(*, path: Path | str) -> list[Record]:
