@@ -25,6 +25,7 @@ from tests.factories import (
     DailyViewsFactory,
     EditorFactory,
     EnablerFactory,
+    MeetingFactory,
     ObjectiveFactory,
     ParticipantFactory,
     SessionFactory,
@@ -68,7 +69,11 @@ KNOWN_ENGLISH = [
     "Moderator", "showing", "in the last", "held", "the 10th IGF", "ignored", "Remove",
     "There is no such", "There are no sessions", "No sessions match", "Try the same search",
     "Search every session", "Clear all filters", "remove this filter", "Filters in use",
-    "A Workshop", "IGF Session Catalogue", "Every session of", "Draft",
+    "A Workshop", "IGF Session Catalogue", "Every session of", "Draft", "Meetings",
+    "Meeting", "Every meeting", "The latest meetings", "Annual IGF", "Youth IGF",
+    "Kind of meeting", "Any meeting", "Any kind of meeting", "Meetings held here",
+    "Overarching theme", "own website", "This session", "Breadcrumbs", "Home",
+    "That is not a kind of meeting", "There is no such meeting", "The 10th IGF",
 ]  # fmt: skip
 # Words French writes as English does.
 SAME_IN_FRENCH = {"Sessions", "Session", "Participants", "Page", "Type", "Site", "Rapporteur"}
@@ -121,8 +126,26 @@ def catalogue():
     ParticipantFactory(session=session, speaker=SpeakerFactory(name="Olo Pix", organisation="Quux"))
     TranscriptFactory(session=session, text="Lorem ipsum dolor sit amet.")
     DailyViewsFactory(session=session, views=3)
+    youth = MeetingFactory(
+        name="Juvenes Quito 2015",
+        kind="youth",
+        venue=venue,
+        start_date=datetime.date(2015, 11, 9),
+        end_date=datetime.date(2015, 11, 9),
+        theme="Lorem ipsum",
+        website="https://example.org/lorem",
+    )
+    youth_session = SessionFactory(
+        title="Dolor sit",
+        date=datetime.date(2015, 11, 9),
+        type=kind,
+        topic=theme,
+        meeting=youth,
+        description="<p>Dolor sit.</p>",
+    )
     return {
         "session": session,
+        "youth_session": youth_session,
         "venue": venue,
         "speaker": speaker,
         "tag": tag,
@@ -141,6 +164,11 @@ def public_pages(catalogue) -> dict[str, str]:
         "search without results": "/sessions/?q=zzzz&year=2015",
         "session": session.get_absolute_url(),
         "transcript": f"{session.get_absolute_url()}transcript/",
+        "meetings": "/meetings/",
+        "meeting": catalogue["session"].meeting.get_absolute_url(),
+        "youth meeting": catalogue["youth_session"].meeting.get_absolute_url(),
+        "session at a youth meeting": catalogue["youth_session"].get_absolute_url(),
+        "list of a kind of meeting": "/sessions/?kind=youth&meeting=nowhere",
         "venues": "/venues/",
         "venue": catalogue["venue"].get_absolute_url(),
         "years": "/years/",
