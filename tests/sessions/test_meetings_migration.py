@@ -1,4 +1,5 @@
-"""Migration 0010 turns today's venues into meetings without losing a fact, and back."""
+"""Migration 0010 turns today's venues into meetings without losing a fact, and back;
+0011 and 0012 give every session its meeting in place of its venue, and back."""
 
 import datetime
 
@@ -8,6 +9,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [("catalogue", "0009_programme_imports")]
 AFTER = [("catalogue", "0010_meetings")]
+SESSIONS_IN_MEETINGS = [("catalogue", "0012_session_venue_is_the_meetings")]
 
 
 def migrate_to(targets):
@@ -84,4 +86,47 @@ def test_going_back_puts_the_annual_meetings_on_their_venues_again(catalogue_bef
         "Rio de Janeiro": (2, datetime.date(2007, 11, 12)),
         "Geneva": (12, datetime.date(2017, 12, 17)),
         "Berlin": (None, None),
+    }
+
+
+def test_each_session_belongs_to_the_meeting_held_at_its_venue_in_its_year(
+    catalogue_before_meetings,
+):
+    apps = migrate_to(AFTER)
+    Meeting = apps.get_model("catalogue", "Meeting")
+    Venue = apps.get_model("catalogue", "Venue")
+    # An editor removed Berlin's meeting and gave Rio a second one in 2007: the session
+    # there stays with the annual IGF, and Berlin's gets a meeting again.
+    Meeting.objects.filter(name="Berlin 2019").delete()
+    Meeting.objects.create(
+        name="Youth IGF Rio 2007",
+        slug="youth-igf-rio-2007",
+        kind="youth",
+        venue=Venue.objects.get(city="Rio de Janeiro"),
+        start_date=datetime.date(2007, 11, 11),
+    )
+
+    apps = migrate_to(SESSIONS_IN_MEETINGS)
+    Session = apps.get_model("catalogue", "Session")
+    assert dict(Session.objects.values_list("key", "meeting__name")) == {
+        "s0": "IGF 2007",
+        "s1": "IGF 2017",
+        "s2": "Geneva 2019",
+        "s3": "Geneva 2019",
+        "s4": "Berlin 2019",
+    }
+    assert Session.objects.get(key="s4").meeting.kind == "national"
+    assert not any(field.name == "venue" for field in Session._meta.get_fields())
+
+
+def test_going_back_gives_each_session_its_meetings_venue(catalogue_before_meetings):
+    migrate_to(SESSIONS_IN_MEETINGS)
+    apps = migrate_to(AFTER)
+    Session = apps.get_model("catalogue", "Session")
+    assert dict(Session.objects.values_list("key", "venue__city")) == {
+        "s0": "Rio de Janeiro",
+        "s1": "Geneva",
+        "s2": "Geneva",
+        "s3": "Geneva",
+        "s4": "Berlin",
     }
