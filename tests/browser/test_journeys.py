@@ -92,8 +92,13 @@ def test_the_downloaded_csv_holds_the_sessions_of_the_filtered_list(site, page):
         page.get_by_role("link", name="CSV").click()
     download = download_info.value
     assert download.suggested_filename.endswith(".csv")
-    with open(download.path(), encoding="utf-8", newline="") as exported:
-        rows = list(csv.DictReader(exported))
+    with open(download.path(), encoding="utf-8-sig", newline="") as exported:
+        every_row = list(csv.DictReader(exported))
+    # The meetings of the sessions first, then the sessions.
+    meetings = {row["key"]: row["name"] for row in every_row if row["record"] == "meeting"}
+    rows = [row for row in every_row if row["record"] == "session"]
+    assert set(meetings) == {row["meeting"] for row in rows}
+    assert "IGF 2015" in meetings.values()
     assert sorted(row["title"] for row in rows) == sorted(shown)
     assert {row["date"][:4] for row in rows} == {"2015"}
 
@@ -123,7 +128,8 @@ def test_an_editor_adds_and_publishes_a_session_that_the_public_then_finds(
     page.goto(site + "/admin/catalogue/session/add/")
     page.locator("#id_title").fill("Community networks and the last billion")
     page.locator("#id_date").fill("2015-11-13")
-    choose_in_autocomplete(page, "venue", "João", "João Pessoa")
+    # An editor finds the meeting by its name or its city.
+    choose_in_autocomplete(page, "meeting", "João", "IGF 2015")
     choose_in_autocomplete(page, "type", "Work", "Workshop")
     choose_in_autocomplete(page, "topic", "Oth", "Other")
     choose_in_autocomplete(page, "related", "Mexico", THE_MEXICO_SESSION)
@@ -139,7 +145,7 @@ def test_an_editor_adds_and_publishes_a_session_that_the_public_then_finds(
     assert "was added successfully" in page.locator(".messagelist").inner_text()
 
     session = Session.objects.get(title="Community networks and the last billion")
-    assert session.venue.city == "João Pessoa"
+    assert (session.meeting.name, session.venue.city) == ("IGF 2015", "João Pessoa")
     assert [related.title for related in session.related.all()] == [THE_MEXICO_SESSION]
 
     visitor = new_context().new_page()
