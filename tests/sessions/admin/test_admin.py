@@ -521,6 +521,43 @@ def test_tag_changelist_counts_sessions(editor_client):
     assert page.context["cl"].result_list[0].session_count == 2
 
 
+def test_meeting_changelist_counts_sessions_and_filters_by_kind(editor_client):
+    hague = VenueFactory(city="The Hague", country="Netherlands")
+    eurodig = MeetingFactory(
+        name="EuroDIG 2019", kind="regional", venue=hague, start_date=datetime.date(2019, 6, 19)
+    )
+    SessionFactory.create_batch(2, meeting=eurodig, date=datetime.date(2019, 6, 19))
+    SessionFactory(date=datetime.date(2015, 11, 12))  # at IGF 2015
+    url = reverse("admin:catalogue_meeting_changelist")
+
+    def counts(query=""):
+        page = editor_client.get(url + query)
+        return {meeting.name: meeting.session_count for meeting in page.context["cl"].result_list}
+
+    assert counts() == {"EuroDIG 2019": 2, "IGF 2015": 1}
+    assert counts("?kind__exact=regional") == {"EuroDIG 2019": 2}
+    assert counts("?q=hague") == {"EuroDIG 2019": 2}
+
+
+def test_session_changelist_filters_by_meeting_kind_and_venue(editor_client):
+    hague = VenueFactory(city="The Hague", country="Netherlands")
+    eurodig = MeetingFactory(
+        name="EuroDIG 2019", kind="regional", venue=hague, start_date=datetime.date(2019, 6, 19)
+    )
+    SessionFactory(title="At EuroDIG", meeting=eurodig, date=datetime.date(2019, 6, 19))
+    SessionFactory(title="At the IGF", date=datetime.date(2015, 11, 12))
+    url = reverse("admin:catalogue_session_changelist")
+
+    def titles(query):
+        return [s.title for s in editor_client.get(url + query).context["cl"].result_list]
+
+    assert titles("?meeting__kind__exact=regional") == ["At EuroDIG"]
+    assert titles(f"?meeting__id__exact={eurodig.pk}") == ["At EuroDIG"]
+    assert titles(f"?meeting__venue__id__exact={hague.pk}") == ["At EuroDIG"]
+    assert titles("?q=eurodig") == ["At EuroDIG"]
+    assert titles("?meeting__kind__exact=annual") == ["At the IGF"]
+
+
 def test_speaker_autocomplete_on_the_participant_inline(editor_client):
     SpeakerFactory(name="Ana García", organisation="SCT")
     SpeakerFactory(name="Ana López", organisation="")
