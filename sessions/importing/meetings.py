@@ -178,10 +178,10 @@ def _with_key(problem: Problem, key: str) -> Problem:
 
 def write_meetings(
     meetings: Iterable[FileMeeting], catalogue: CatalogueMeetings, venues
-) -> tuple[dict[str, Meeting], list[str]]:
-    """Create or update the file's meetings; the meetings by key, and the names of those
-    created. `venues` finds a venue by (city, country), creating it when new."""
-    by_key, created = {}, []
+) -> dict[str, Meeting]:
+    """Create or update the file's meetings, writing only what changed; the meetings by
+    key. `venues` finds a venue by (city, country), creating it when new."""
+    by_key = {}
     for given in meetings:
         meeting = catalogue.by_slug.get(given.key) or Meeting(slug=given.key)
         fields = {
@@ -199,8 +199,7 @@ def write_meetings(
             setattr(meeting, name, fields[name])
         if meeting.pk is None:
             meeting.save()
-            created.append(meeting.name)
         elif changed:
             meeting.save(update_fields=changed)
         by_key[given.key] = meeting
-    return by_key, created
+    return by_key

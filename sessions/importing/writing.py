@@ -77,9 +77,7 @@ class Writer:
 
     def write_meetings(self, meetings: list[FileMeeting]) -> None:
         """Create or update the file's meetings, before any session names one."""
-        self.file_meetings, _created = write_meetings(
-            meetings, self.catalogue_meetings, self.venues
-        )
+        self.file_meetings = write_meetings(meetings, self.catalogue_meetings, self.venues)
 
     def _write_links(self, changes: list[SessionChange], pk_of_key: dict[str, int]) -> None:
         """Replace the hand links of the chunk's sessions whose links changed: those to a
