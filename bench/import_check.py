@@ -3,10 +3,10 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/igf_bench_import \\
         bench/import [--sessions 100000] [--seed 2006] [--no-csv] [--keep]
 
-Writes a JSON Lines file of --sessions sessions in the import format (and the same
-sessions as CSV), then runs `manage.py import_sessions FILE` in a child process
-against an empty, migrated database, reading the child's resident memory
-(/proc/PID/status) every 0.2 s:
+Writes a JSON Lines file of --sessions sessions in the import format, after the sixty
+meetings they are held at (and the same meetings and sessions as CSV), then runs
+`manage.py import_sessions FILE` in a child process against an empty, migrated
+database, reading the child's resident memory (/proc/PID/status) every 0.2 s:
 
 1. a tenth of the sessions, then all of them (JSON Lines): the peak memory of the two
    should be about the same if the import streams the file; were the records held in
@@ -15,8 +15,8 @@ against an empty, migrated database, reading the child's resident memory
    the catalogue of step 1, nothing written;
 3. a second file of as many new sessions, one of them invalid at 90 %, onto the
    catalogue of step 1: the command must fail naming that record, and the database
-   must be exactly as it was (sessions, speakers, tags, venues, types, topics, links,
-   the catalogue version).
+   must be exactly as it was (sessions, meetings, speakers, tags, venues, types, topics,
+   links, the catalogue version).
 
 The database named in DATABASE_URL is dropped and created again (its name must
 contain "bench"). Prints one table and exits non-zero if a check failed. See
@@ -25,6 +25,7 @@ bench/README.md.
 
 import argparse
 import csv
+import datetime
 import json
 import os
 import random
@@ -56,9 +57,10 @@ STAKEHOLDERS = [
     "Intergovernmental Organization",
 ]  # fmt: skip
 CATALOGUE_TABLES = [
-    "catalogue_session", "catalogue_speaker", "catalogue_participant", "catalogue_tag",
-    "catalogue_venue", "catalogue_sessiontype", "catalogue_topic", "catalogue_transcript",
-    "catalogue_session_related", "catalogue_session_tags", "catalogue_session_strategies",
+    "catalogue_session", "catalogue_meeting", "catalogue_speaker", "catalogue_participant",
+    "catalogue_tag", "catalogue_venue", "catalogue_sessiontype", "catalogue_topic",
+    "catalogue_transcript", "catalogue_session_related", "catalogue_session_tags",
+    "catalogue_session_strategies",
 ]  # fmt: skip
 
 
@@ -89,16 +91,82 @@ def speaker_pool(rng: random.Random, count: int) -> list[Speaker]:
     ]
 
 
-def session_records(sessions: int, *, seed: int, prefix: str):
+@dataclass(frozen=True)
+class FileMeeting:
+    """A meeting the file carries, in the import format."""
+
+    key: str
+    name: str
+    kind: str
+    venue: str  # "City, Country", or "Online"
+    start_date: datetime.date
+    end_date: datetime.date
+    number: int | None = None
+
+    @property
+    def is_annual(self) -> bool:
+        return self.kind == "annual"
+
+    def record(self) -> dict:
+        record = {
+            "record": "meeting",
+            "key": self.key,
+            "name": self.name,
+            "kind": self.kind,
+            "venue": self.venue,
+            "start_date": self.start_date.isoformat(),
+            "end_date": self.end_date.isoformat(),
+        }
+        if self.number is not None:
+            record["number"] = self.number
+        return record
+
+
+def file_meetings() -> list[FileMeeting]:
+    """The meetings of the synthetic catalogue (sessions/demo/synthetic.py): the twenty
+    annual IGFs of demo/igf-meetings.csv and the forty national and regional IGFs of
+    `_meeting_plan`, two a year, the same whatever the seed."""
+    from slugify import slugify
+
+    from sessions.demo.synthetic import _meeting_plan
+
+    meetings = []
+    with (ROOT / "demo" / "igf-meetings.csv").open(encoding="utf-8") as table:
+        for row in csv.DictReader(table):
+            meetings.append(
+                FileMeeting(
+                    key=f"igf-{row['year']}",
+                    name=f"IGF {row['year']}",
+                    kind="annual",
+                    venue=f"{row['city']}, {row['country']}" if row["country"] else row["city"],
+                    start_date=datetime.date.fromisoformat(row["start_date"]),
+                    end_date=datetime.date.fromisoformat(row["end_date"]),
+                    number=int(row["number"]),
+                )
+            )
+    for name, kind, (city, country), start, end in _meeting_plan():
+        meetings.append(
+            FileMeeting(slugify(name), name, str(kind), f"{city}, {country}", start, end)
+        )
+    return meetings
+
+
+def session_records(sessions: int, *, seed: int, prefix: str, meetings: list[FileMeeting]):
     """The sessions of a synthetic programme, one dict at a time, in the import format.
 
-    Titles, types, topics, venues and words come from sessions/demo/synthetic.py: a
-    description of 200 to 400 words, 2 to 6 speakers from a pool of one per five
-    sessions, 1 to 4 tags, and for three sessions in ten 1 to 3 related keys anywhere
-    in the file, so about half of them point forward.
+    Each is held at one of `meetings`, as in sessions/demo/synthetic.py: a year, then its
+    annual meeting or (two in five) one of its other meetings, and a day within it. A
+    session of an annual meeting names no meeting (the importer finds the annual meeting
+    held at its venue in its year); one of another meeting names it by key. Titles,
+    types, topics and words come from sessions/demo/synthetic.py: a description of 200
+    to 400 words, 2 to 6 speakers from a pool of one per five sessions, 1 to 4 tags,
+    and for three sessions in ten 1 to 3 related keys anywhere in the file, so about
+    half of them point forward.
     """
     from sessions.demo.synthetic import (
-        NATIONAL_MEETINGS,
+        FIRST_YEAR,
+        LAST_YEAR,
+        NATIONAL_SHARE,
         SESSION_TYPES,
         TAGS,
         TITLE_PATTERNS,
@@ -108,15 +176,25 @@ def session_records(sessions: int, *, seed: int, prefix: str):
         WORDS,
     )
 
+    annual_by_year = {m.start_date.year: m for m in meetings if m.is_annual}
+    others_by_year: dict[int, list[FileMeeting]] = {}
+    for meeting in meetings:
+        if not meeting.is_annual:
+            others_by_year.setdefault(meeting.start_date.year, []).append(meeting)
     rng = random.Random(seed)
     speakers = speaker_pool(rng, max(10, sessions // 5))
     for number in range(sessions):
-        city, country, _ = rng.choice(NATIONAL_MEETINGS)
+        year = rng.randint(FIRST_YEAR, LAST_YEAR)
+        meeting = annual_by_year.get(year)
+        if meeting is None or rng.random() < NATIONAL_SHARE:
+            meeting = rng.choice(others_by_year[year])
+        span = (meeting.end_date - meeting.start_date).days
+        date = meeting.start_date + datetime.timedelta(days=rng.randint(0, span))
         words = rng.sample(WORDS, 4)
         title = rng.choice(TITLE_PATTERNS).format(
-            A=words[0].capitalize(), B=words[1], C=words[2], D=words[3], place=city
-        )
-        date = f"{rng.randint(2006, 2025)}-{rng.randint(1, 12):02}-{rng.randint(1, 28):02}"
+            A=words[0].capitalize(), B=words[1], C=words[2], D=words[3],
+            place=meeting.venue.split(",")[0],
+        )  # fmt: skip
         hour = rng.randint(8, 17)
         paragraphs = [
             " ".join(
@@ -127,12 +205,12 @@ def session_records(sessions: int, *, seed: int, prefix: str):
         record = {
             "key": f"{prefix}-{number}",
             "title": f"{title} ({number})",
-            "date": date,
+            "date": date.isoformat(),
             "start_time": f"{hour:02}:{rng.choice((0, 15, 30, 45)):02}",
             "end_time": f"{hour + 1:02}:30",
             "type": rng.choice(SESSION_TYPES),
             "topic": rng.choice(TOPICS),
-            "venue": f"{city}, {country}",
+            "venue": meeting.venue,
             "description": "".join(f"<p>{text.capitalize()}.</p>" for text in paragraphs),
             "views": int(rng.paretovariate(1.2) * 40),
             "url": f"https://www.intgovforum.org/en/sessions/{prefix}-{number}",
@@ -142,6 +220,8 @@ def session_records(sessions: int, *, seed: int, prefix: str):
             ],
             "tags": rng.sample(TAGS, rng.randint(1, 4)),
         }
+        if not meeting.is_annual:
+            record["meeting"] = meeting.key
         if rng.random() < 0.3:
             others = {rng.randrange(sessions) for _ in range(rng.randint(1, 3))} - {number}
             record["related"] = [f"{prefix}-{other}" for other in sorted(others)]
@@ -149,9 +229,12 @@ def session_records(sessions: int, *, seed: int, prefix: str):
 
 
 FIELDS = [
-    "key", "title", "date", "start_time", "end_time", "type", "topic", "venue",
+    "key", "title", "date", "start_time", "end_time", "type", "topic", "venue", "meeting",
     "description", "views", "url", "speakers", "tags", "related",
 ]  # fmt: skip
+# The CSV's columns, as the site's export writes them: what each row is, the sessions'
+# fields, then the meetings' own.
+CSV_COLUMNS = ["record", *FIELDS, "name", "kind", "start_date", "end_date", "number"]
 
 
 def write_files(
@@ -164,10 +247,12 @@ def write_files(
     csv_too: bool,
     invalid_at: int | None = None,
 ) -> tuple[Path, Path | None]:
-    """Write the programme as JSON Lines (and CSV), one record at a time.
+    """Write the programme as JSON Lines (and CSV), one record at a time: the meetings
+    of `file_meetings`, then the sessions.
 
-    With `invalid_at`, the record of that index has an impossible date.
+    With `invalid_at`, the session of that index has an impossible date.
     """
+    meetings = file_meetings()
     jsonl = directory / f"{name}.jsonl"
     csv_path = directory / f"{name}.csv" if csv_too else None
     with (
@@ -176,14 +261,19 @@ def write_files(
             csv_path.open("w", encoding="utf-8", newline="") if csv_path else open(os.devnull, "w")
         ) as table,
     ):
-        writer = csv.DictWriter(table, FIELDS)
+        writer = csv.DictWriter(table, CSV_COLUMNS)
         writer.writeheader()
-        for number, record in enumerate(session_records(sessions, seed=seed, prefix=prefix)):
+        for meeting in meetings:
+            lines.write(json.dumps(meeting.record(), ensure_ascii=False) + "\n")
+            if csv_path:
+                writer.writerow(meeting.record())
+        records = session_records(sessions, seed=seed, prefix=prefix, meetings=meetings)
+        for number, record in enumerate(records):
             if number == invalid_at:
                 record["date"] = "2015-02-30"
             lines.write(json.dumps(record, ensure_ascii=False) + "\n")
             if csv_path:
-                row = dict(record)
+                row = {"record": "session", **record}
                 row["speakers"] = [speaker["name"] for speaker in record["speakers"]]
                 for name in ("speakers", "tags", "related"):
                     row[name] = CSV_LIST_SEPARATOR.join(row.get(name, ()))
@@ -367,6 +457,8 @@ def main() -> int:
             csv_too=not arguments.no_csv,
         )  # fmt: skip
         failing_index = int(sessions * FAILING_SHARE)
+        # Its line in the file: the meetings come first, a line each.
+        failing_line = len(file_meetings()) + failing_index + 1
         failing, _ = write_files(
             directory, "failing", sessions, seed=arguments.seed + 1, prefix="f",
             csv_too=False, invalid_at=failing_index,
@@ -410,16 +502,19 @@ def main() -> int:
 
         # The catalogue of the last import stays; the failing file would add to it.
         before = database_state(settings)
-        print(f"Importing {failing.name} (invalid at line {failing_index + 1})...", flush=True)
+        print(f"Importing {failing.name} (invalid at line {failing_line})...", flush=True)
         run = run_import(failing)
         after = database_state(settings)
-        expected = f'line {failing_index + 1}, field "date": "2015-02-30" is not a real date'
+        expected = (
+            f'line {failing_line} (key "f-{failing_index}"), '
+            'field "date": "2015-02-30" is not a real date'
+        )
         named = expected in run.stderr and "nothing was imported" in run.stderr
         report.check(
             "failure at 90 %: the command",
             f"exit {run.returncode}, record {'named' if named else 'NOT named'}, "
             f"after {run.seconds:.0f} s, peak {run.peak_mib:,.0f} MiB",
-            f"fails naming line {failing_index + 1}",
+            f"fails naming line {failing_line}",
             run.returncode != 0 and named,
         )
         if not named:
@@ -428,7 +523,7 @@ def main() -> int:
         report.check(
             "failure at 90 %: the database",
             "unchanged" if not changed else f"changed: {', '.join(changed)}",
-            "unchanged (rows of 11 tables, version)",
+            f"unchanged (rows of {len(CATALOGUE_TABLES)} tables, version)",
             not changed,
         )
     finally:

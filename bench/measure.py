@@ -167,7 +167,7 @@ def choose_pages(session_token: str) -> list[Page]:
     """The pages measured, on whatever catalogue the database holds."""
     from django.db.models import Count
 
-    from sessions.models import Session, SessionType, Speaker
+    from sessions.models import Meeting, Session, SessionType, Speaker
 
     published = Session.objects.published()
     # A session of middling popularity, and a speaker with several sessions.
@@ -184,6 +184,8 @@ def choose_pages(session_token: str) -> list[Page]:
         .first()
     ) or Speaker.objects.values_list("slug", flat=True).first()
     venue = published.order_by("-date").values_list("meeting__venue__slug", flat=True).first()
+    annual_meeting = _busiest_meeting(published, [Meeting.Kind.ANNUAL])
+    other_meeting = _busiest_meeting(published, [Meeting.Kind.NATIONAL, Meeting.Kind.REGIONAL])
     return [
         Page("home", "/", target=CACHED_PAGE_TARGET),
         Page("list", "/sessions/", target=CACHED_PAGE_TARGET),
@@ -194,6 +196,20 @@ def choose_pages(session_token: str) -> list[Page]:
         ),
         Page("year", f"/years/{year}/", target=CACHED_PAGE_TARGET),
         Page("venue", f"/venues/{venue}/", target=CACHED_PAGE_TARGET),
+        Page("meetings", "/meetings/", target=CACHED_PAGE_TARGET),
+        # The annual meeting with the most sessions: the first page of its programme.
+        Page("meeting, annual", f"/meetings/{annual_meeting}/", target=CACHED_PAGE_TARGET),
+        Page(
+            "meeting, national or regional",
+            f"/meetings/{other_meeting}/",
+            target=CACHED_PAGE_TARGET,
+        ),
+        Page(
+            "list, one meeting",
+            f"/sessions/?meeting={annual_meeting}",
+            target=CACHED_PAGE_TARGET,
+        ),
+        Page("list, national meetings", "/sessions/?kind=national", target=CACHED_PAGE_TARGET),
         Page(
             "search (each a new one)",
             "/sessions/",
@@ -213,6 +229,20 @@ def choose_pages(session_token: str) -> list[Page]:
         Page("speaker", f"/speakers/{speaker}/"),
         Page("API list", "/api/sessions/"),
     ]
+
+
+def _busiest_meeting(published, kinds: list[str]) -> str:
+    """The slug of the meeting of one of `kinds` with the most published sessions."""
+    from django.db.models import Count
+
+    return (
+        published.filter(meeting__kind__in=kinds)
+        .values("meeting__slug")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "meeting__slug")
+        .values_list("meeting__slug", flat=True)
+        .first()
+    )
 
 
 def count_queries(paths: list[str]) -> dict[str, str]:
