@@ -178,6 +178,10 @@ class SessionAdmin(CatalogueModelAdmin):
         (_("When and where"), {"fields": ["date", ("start_time", "end_time"), "meeting"]}),
         (_("What"), {"fields": ["type", "topic", "tags", "description"]}),
         (
+            _("Session report"),
+            {"fields": ["report_summary", "key_takeaways", "calls_to_action"]},
+        ),
+        (
             _("Strategies"),
             {
                 "fields": ["strategies", "objectives", "enablers"],

@@ -18,6 +18,7 @@ from sessions.models import (
     Transcript,
     Venue,
 )
+from sessions.models.session import HTML_FIELDS, REPORT_FIELDS
 
 from .indexing import Catalogue, FileIndex, in_batches
 from .meetings import CatalogueMeetings, FileMeetings, held
@@ -42,7 +43,9 @@ CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 KEY_SHOWN = 80
 
 # Fields copied onto the session as they are.
-PLAIN_FIELDS = ("title", "date", "start_time", "end_time", "description", "status", "url")
+PLAIN_FIELDS = (
+    "title", "date", "start_time", "end_time", "description", "status", "url", *REPORT_FIELDS,
+)  # fmt: skip
 
 
 @dataclass
@@ -142,6 +145,8 @@ def plan_chunk(
                     values[name] = CLEANERS[name](value)
                 except InvalidValue as error:
                     errors[ordinal].append(Problem(record.location, str(error), name))
+        # The report's parts are fields of the session.
+        values.update(values.pop("report", {}))
         for name in REQUIRED_FIELDS:
             if record.data.get(name) is None:
                 errors[ordinal].append(Problem(record.location, "is required but missing", name))
@@ -404,7 +409,7 @@ def _fields_differ(session: Session, change: SessionChange, lookups: Lookups) ->
     for name in PLAIN_FIELDS:
         if name not in values:
             continue
-        wanted = sanitise_html(values[name]) if name == "description" else values[name]
+        wanted = sanitise_html(values[name]) if name in HTML_FIELDS else values[name]
         if getattr(session, name) != wanted:
             return True
     for name, existing in (("type", lookups.types), ("topic", lookups.topics)):

@@ -19,6 +19,7 @@ from .records import (
     LIST_FIELDS,
     MEETING,
     RECORD_FIELD,
+    REPORT_PARTS,
     REQUIRED_FIELDS,
     ImportFileError,
     JsonObject,
@@ -258,6 +259,12 @@ def _read_csv(path: Path) -> Iterator[Record]:
             name: _split_list(unguarded(value)) if name in LIST_FIELDS else unguarded(value)
             for name, value in zip(header, row, strict=True)
         }
+        # The report's parts, each a column of its own, make the report.
+        report = {
+            part: data.pop(f"report.{part}") for part in REPORT_PARTS if f"report.{part}" in data
+        }
+        if report:
+            data["report"] = report
         any_record = True
         yield Record.read(f"line {line}", data)
     if problems:

@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 REQUIRED_FIELDS = ("key", "title", "date", "type", "venue")
 OPTIONAL_FIELDS = (
     "start_time", "end_time", "topic", "description", "status", "views", "related",
-    "strategies", "url", "speakers", "tags", "transcript", "meeting",
+    "strategies", "url", "speakers", "tags", "transcript", "meeting", "report",
 )  # fmt: skip
+# The parts of a session's `report`; in CSV, columns of their own: "report.summary", ...
+REPORT_PARTS = ("summary", "key_takeaways", "calls_to_action")
 KNOWN_FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS
 # A meeting the file carries, beside its sessions; its key is its slug in the catalogue.
 MEETING_REQUIRED_FIELDS = ("key", "name", "kind", "venue")

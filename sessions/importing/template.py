@@ -5,8 +5,9 @@ import csv
 import io
 import json
 
+from django.utils.html import escape
+
 from .reading import CSV_LIST_SEPARATOR
-from .records import KNOWN_FIELDS
 
 # One session in the import format, with every field given.
 EXAMPLE = {
@@ -36,20 +37,35 @@ EXAMPLE = {
     ],
     "tags": ["open data", "SMEs"],
     "transcript": "",
+    "report": {
+        "summary": "<p>Speakers agreed that open data lowers the cost of entry.</p>",
+        "key_takeaways": ["Publish data in open formats", "Train small businesses to use it"],
+        "calls_to_action": ["Governments should publish procurement data openly"],
+    },
 }
 
 
 def csv_template() -> str:
-    """The header row and the example: list fields joined with ";", speakers by name."""
+    """The header row and the example: list fields joined with ";", speakers by name,
+    the report's parts in columns of their own."""
+    values = {name: value for name, value in EXAMPLE.items() if name != "report"}
+    values |= {f"report.{part}": _html(value) for part, value in EXAMPLE["report"].items()}
     out = io.StringIO()
     writer = csv.writer(out, quoting=csv.QUOTE_ALL)
-    writer.writerow(KNOWN_FIELDS)
-    writer.writerow([_csv_value(EXAMPLE[name]) for name in KNOWN_FIELDS])
+    writer.writerow(values)
+    writer.writerow([_csv_value(value) for value in values.values()])
     return out.getvalue()
 
 
 def json_template() -> str:
     return json.dumps({"sessions": [EXAMPLE]}, ensure_ascii=False, indent=2) + "\n"
+
+
+def _html(value: str | list[str]) -> str:
+    """A report's part as CSV carries it: HTML, a list as an ordered list."""
+    if isinstance(value, list):
+        return "<ol>" + "".join(f"<li>{escape(item)}</li>" for item in value) + "</ol>"
+    return value
 
 
 def _csv_value(value) -> str:

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, slug_re
 from django.db import models
 from django.utils import translation
+from django.utils.html import escape
 
 from sessions.models import (
     Meeting,
@@ -24,7 +25,7 @@ from sessions.models import (
 )
 from sessions.models.session import FIRST_SESSION_DAY, LAST_SESSION_DAY
 
-from .records import ONLINE
+from .records import ONLINE, REPORT_PARTS
 
 # Lengths of the model fields the values end up in.
 MAX_KEY = Session._meta.get_field("key").max_length
@@ -244,6 +245,45 @@ def _clean_speakers(value: object) -> list[SpeakerEntry]:
     return list(entries.values())
 
 
+# A report's part by the model field it fills.
+REPORT_PART_FIELDS = {
+    "summary": "report_summary",
+    "key_takeaways": "key_takeaways",
+    "calls_to_action": "calls_to_action",
+}
+
+
+def _clean_report(value: object) -> dict[str, str]:
+    """The session report as its model fields: each part HTML (or plain text); the key
+    takeaways and calls to action may also be a list of items, made an ordered list.
+    A part left out is empty: the report is given whole."""
+    if not isinstance(value, dict):
+        raise InvalidValue(f"must be an object of {', '.join(REPORT_PARTS)}, not {describe(value)}")
+    unknown = [part for part in value if part not in REPORT_PARTS]
+    if unknown:
+        raise InvalidValue(f'has no part "{unknown[0]}"; its parts are {", ".join(REPORT_PARTS)}')
+    report = {}
+    for part, field_name in REPORT_PART_FIELDS.items():
+        given = value.get(part)
+        if given is None:
+            text = ""
+        elif isinstance(given, list) and part != "summary":
+            items = [_text(item, max_length=MAX_DESCRIPTION) for item in given]
+            text = "<ol>" + "".join(f"<li>{escape(item)}</li>" for item in items if item) + "</ol>"
+            text = "" if text == "<ol></ol>" else text
+        else:
+            try:
+                text = _text(given, max_length=MAX_DESCRIPTION)
+            except InvalidValue as error:
+                raise InvalidValue(f"{part}: {error}") from None
+        if len(text) > MAX_DESCRIPTION:
+            raise InvalidValue(
+                f"{part}: is {len(text)} characters long; the limit is {MAX_DESCRIPTION}"
+            )
+        report[field_name] = text
+    return report
+
+
 def _clean_tags(value: object) -> list[str]:
     """Tag names without repeats whatever their case, the first spelling kept."""
     names: dict[str, str] = {}
@@ -281,6 +321,7 @@ CLEANERS: dict[str, Callable[[object], object]] = {
     "tags": _clean_tags,
     "transcript": lambda value: _text(value, max_length=MAX_TRANSCRIPT),
     "meeting": lambda value: _text(value, max_length=MAX_MEETING),
+    "report": _clean_report,
 }
 
 

@@ -31,6 +31,9 @@ LAST_SESSION_DAY = datetime.date(2099, 12, 31)
 # page would weigh megabytes.
 MAX_DESCRIPTION = 100_000
 MAX_TRANSCRIPT = 1_000_000
+# The session report's parts, and every field an editor writes in HTML.
+REPORT_FIELDS = ("report_summary", "key_takeaways", "calls_to_action")
+HTML_FIELDS = ("description", *REPORT_FIELDS)
 
 
 class SessionQuerySet(models.QuerySet):
@@ -141,6 +144,25 @@ class Session(SlugFromMixin, models.Model):
         blank=True,
         help_text=_("The session on the IGF website."),
     )
+    # The IGF's report of the session, written by editors: sanitised HTML.
+    report_summary = models.TextField(
+        _("summary"),
+        blank=True,
+        max_length=MAX_DESCRIPTION,
+        help_text=_("What the session discussed. HTML is allowed and sanitised."),
+    )
+    key_takeaways = models.TextField(
+        _("key takeaways"),
+        blank=True,
+        max_length=MAX_DESCRIPTION,
+        help_text=_("An ordered list: <ol><li>…</li></ol>. HTML is allowed and sanitised."),
+    )
+    calls_to_action = models.TextField(
+        _("calls to action"),
+        blank=True,
+        max_length=MAX_DESCRIPTION,
+        help_text=_("An ordered list: <ol><li>…</li></ol>. HTML is allowed and sanitised."),
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
     views = models.PositiveIntegerField(_("views"), default=0)
     related = models.ManyToManyField(
@@ -210,7 +232,8 @@ class Session(SlugFromMixin, models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.description = sanitise_html(self.description)
+        for name in HTML_FIELDS:
+            setattr(self, name, sanitise_html(getattr(self, name)))
         if self.is_published and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
@@ -228,6 +251,10 @@ class Session(SlugFromMixin, models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def has_report(self) -> bool:
+        return any(getattr(self, name) for name in REPORT_FIELDS)
 
     @property
     def venue(self):

@@ -91,6 +91,14 @@ class MeetingRefSerializer(serializers.Serializer):
     )
 
 
+class ReportSerializer(serializers.Serializer):
+    """The IGF's report of a session; each part sanitised HTML, empty when not written."""
+
+    summary = serializers.CharField(read_only=True, source="report_summary")
+    key_takeaways = serializers.CharField(read_only=True, help_text="An ordered list.")
+    calls_to_action = serializers.CharField(read_only=True, help_text="An ordered list.")
+
+
 class StrategyRefSerializer(serializers.Serializer):
     """A strategy as a session names it; /api/strategies/{slug}/ has the rest."""
 
@@ -143,6 +151,11 @@ class SessionSerializer(serializers.Serializer):
     meeting = MeetingRefSerializer(read_only=True, help_text="The meeting it was part of.")
     venue = VenueRefSerializer(read_only=True, help_text="Where its meeting took place.")
     description = serializers.CharField(read_only=True, help_text="Sanitised HTML; may be empty.")
+    report = ReportSerializer(
+        read_only=True,
+        source="*",
+        help_text="The session report: summary, key takeaways, calls to action.",
+    )
     url = WebAddressField(
         help_text="The session's page on the IGF website (http or https), or empty."
     )

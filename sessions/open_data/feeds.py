@@ -27,6 +27,13 @@ TAG_DATE = "2025"
 # XML 1.0 cannot carry these at all, so a stray one in a title must not break the feed.
 XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
+# The session report's parts, as a feed entry heads them.
+REPORT_PARTS = [
+    (gettext_lazy("Summary"), "report_summary"),
+    (gettext_lazy("Key takeaways"), "key_takeaways"),
+    (gettext_lazy("Calls to action"), "calls_to_action"),
+]
+
 
 def xml_text(text: str) -> str:
     return XML_FORBIDDEN.sub("", text)
@@ -165,7 +172,13 @@ class SessionsFeed(Feed):
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
-        context["description"] = xml_text(kwargs["item"].description)
+        item = kwargs["item"]
+        context["description"] = xml_text(item.description)
+        context["report"] = [
+            (heading, xml_text(getattr(item, name)))
+            for heading, name in REPORT_PARTS
+            if getattr(item, name)
+        ]
         return context
 
     def item_guid(self, item: Session) -> str:

@@ -54,9 +54,10 @@ def search_words(text: str) -> list[str]:
 
 def matching_every_word(queryset: QuerySet[Session], text: str) -> QuerySet[Session]:
     """Sessions holding every word of `text` (case-insensitively, as a part of a word or
-    not) in the title, description, tag names, speaker names or organisations, or a
-    transcript. Plain ORM lookups, so it works on every database; each session once.
-    Text without a word (punctuation only) matches nothing, as on PostgreSQL."""
+    not) in the title, description, session report, tag names, speaker names or
+    organisations, or a transcript. Plain ORM lookups, so it works on every database;
+    each session once. Text without a word (punctuation only) matches nothing, as on
+    PostgreSQL."""
     words = search_words(text)
     if not words:
         return queryset.none()
@@ -66,6 +67,9 @@ def matching_every_word(queryset: QuerySet[Session], text: str) -> QuerySet[Sess
         queryset = queryset.filter(
             Q(title__icontains=word)
             | Q(description__icontains=in_html)
+            | Q(report_summary__icontains=in_html)
+            | Q(key_takeaways__icontains=in_html)
+            | Q(calls_to_action__icontains=in_html)
             | Exists(Tag.objects.filter(sessions=OuterRef("pk"), name__icontains=word))
             | Exists(
                 Participant.objects.filter(session=OuterRef("pk")).filter(

@@ -4,7 +4,7 @@ On PostgreSQL a session's words live in `Session.search_vector`, weighted:
 
 - A: the title;
 - B: its tags' names, its speakers' names and organisations;
-- C: the description, without its HTML tags;
+- C: the description and the session report, without their HTML tags;
 - D: its transcripts, every language.
 
 Beside it, `Session.stakeholder_groups` holds the stakeholder groups of its speakers,
@@ -33,6 +33,7 @@ from django.db.models.functions import Concat
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from sessions.models import Participant, Session, Speaker, Tag, Transcript
+from sessions.models.session import REPORT_FIELDS
 
 CONFIG = "english"
 # Sessions refreshed per UPDATE when there are many (an import, a rebuild).
@@ -50,10 +51,11 @@ def _joined(queryset: QuerySet) -> Func:
     )
 
 
-def description_text() -> Func:
-    """The description without its HTML tags (its entities, such as &amp;, stay)."""
+def description_text(field: str = "description") -> Func:
+    """The description (or another field of HTML) without its tags (its entities, such
+    as &amp;, stay)."""
     return Func(
-        F("description"),
+        F(field),
         Value(r"<[^>]*>"),
         Value(" "),
         Value("g"),
@@ -77,7 +79,12 @@ def _search_vector() -> SearchVector:
     return (
         SearchVector("title", weight="A", config=CONFIG)
         + SearchVector(tag_names, speakers, weight="B", config=CONFIG)
-        + SearchVector(description_text(), weight="C", config=CONFIG)
+        + SearchVector(
+            description_text(),
+            *(description_text(field) for field in REPORT_FIELDS),
+            weight="C",
+            config=CONFIG,
+        )
         + SearchVector(transcripts_text(), weight="D", config=CONFIG)
     )
 

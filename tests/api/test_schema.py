@@ -114,6 +114,7 @@ def test_the_session_shape_is_documented_field_by_field(client):
         "meeting",
         "venue",
         "description",
+        "report",
         "url",
         "views",
         "strategies",

@@ -58,6 +58,7 @@ def test_session_detail_has_the_documented_shape(client, seed_session_with_peopl
         "description": (
             "<p>Mexico's National Digital Strategy, its 5 objectives and 5 enablers.</p>"
         ),
+        "report": {"summary": "", "key_takeaways": "", "calls_to_action": ""},
         "url": "",
         "views": 41,
         "strategies": [{"name": "National Digital Strategy", "slug": "national-digital-strategy"}],

@@ -10,11 +10,12 @@ whose `record` is "meeting"), read in one query. The sessions stream: they are r
 chunks of `EXPORT_CHUNK_SIZE`, each chunk with its own prefetches, so memory stays flat
 however large the catalogue.
 
-CSV carries the list fields joined with ";" and a speaker as a name only, the way the
-importer reads a CSV file; JSON and JSON Lines carry speakers in full. CSV starts with a
-byte order mark, so that spreadsheets read it as UTF-8 (the importer skips it), and a
-cell a spreadsheet would run as a formula starts with a ' (`igf_catalogue.spreadsheet_cells`;
-the importer reads it back without).
+CSV carries the list fields joined with ";", a speaker as a name only and the report's
+parts in columns of their own ("report.summary", ...), the way the importer reads a CSV
+file; JSON and JSON Lines carry speakers in full. CSV starts with a byte order mark, so
+that spreadsheets read it as UTF-8 (the importer skips it), and a cell a spreadsheet
+would run as a formula starts with a ' (`igf_catalogue.spreadsheet_cells`; the importer
+reads it back without).
 
 Uses `records` for the sessions and their records.
 """
@@ -128,10 +129,13 @@ class JsonLinesExporter(SessionExporter):
             yield json.dumps(record, ensure_ascii=False) + "\n"
 
 
+# The report's parts, each a CSV column of its own.
+REPORT_COLUMNS = ("report.summary", "report.key_takeaways", "report.calls_to_action")
 # The CSV's columns: what each row is, the sessions' fields, then the meetings' own.
 CSV_COLUMNS = (
     "record",
-    *EXPORT_FIELDS,
+    *(name for name in EXPORT_FIELDS if name != "report"),
+    *REPORT_COLUMNS,
     *(name for name in MEETING_EXPORT_FIELDS if name not in EXPORT_FIELDS),
 )
 
@@ -171,6 +175,9 @@ class _LineBuffer:
 
 
 def _csv_row(record: dict) -> list[str]:
+    report = record.pop("report", {})
+    for column in REPORT_COLUMNS:
+        record[column] = report.get(column.removeprefix("report."), "")
     return [_csv_value(name, record.get(name, "")) for name in CSV_COLUMNS]
 
 

@@ -67,7 +67,7 @@ def _clock(value: datetime.time | None) -> str:
 EXPORT_FIELDS = (
     "key", "title", "date", "start_time", "end_time", "type", "topic", "venue", "meeting",
     "description", "status", "views", "related", "strategies", "url", "speakers", "tags",
-    "transcript",
+    "transcript", "report",
 )  # fmt: skip
 TRANSCRIPT_LANGUAGE = "en"  # the language of the import format's `transcript`
 
@@ -141,6 +141,11 @@ def session_record(session: Session) -> dict:
         "speakers": [speaker_record(participant) for participant in session.export_participants],
         "tags": [tag.name for tag in session.export_tags],
         "transcript": transcript_value(session.export_transcripts),
+        "report": {
+            "summary": session.report_summary,
+            "key_takeaways": session.key_takeaways,
+            "calls_to_action": session.calls_to_action,
+        },
     }
 
 

@@ -367,6 +367,7 @@ def test_a_record_carries_every_field_of_the_import_format(every_field):
         ],
         "tags": ["IPv6", "Open data"],
         "transcript": "Good morning.\n\nWelcome to the workshop, “everyone”; let us begin.",
+        "report": {"summary": "", "key_takeaways": "", "calls_to_action": ""},
     }
 
 
@@ -472,7 +473,14 @@ def test_csv_exporter_writes_the_import_fields_and_joins_lists_with_semicolons(e
     text = exported(CsvExporter, Session.objects.filter(key="ws-mexico"))
     assert text.startswith("\ufeff")
     meeting, session = csv_rows(text)
-    assert list(session) == ["record", *EXPORT_FIELDS, *MEETING_ONLY_FIELDS]
+    assert list(session) == [
+        "record",
+        *(name for name in EXPORT_FIELDS if name != "report"),
+        "report.summary",
+        "report.key_takeaways",
+        "report.calls_to_action",
+        *MEETING_ONLY_FIELDS,
+    ]
     assert (meeting["record"], meeting["key"], meeting["name"], meeting["title"]) == (
         "meeting",
         "igf-2015",
