@@ -8,6 +8,7 @@ from igf_catalogue.admin import URLS_ASSUME_HTTPS, CatalogueModelAdmin
 from sessions.models import Meeting, Venue
 
 from .display import SessionCountMixin
+from .missing import LACKING, missing_column, with_missing_counts
 
 
 @admin.register(Venue)
@@ -45,7 +46,11 @@ class VenueAdmin(CatalogueModelAdmin):
 
 @admin.register(Meeting)
 class MeetingAdmin(SessionCountMixin, CatalogueModelAdmin):
-    list_display = ["name", "kind", "number", "start_date", "end_date", "venue", "session_count"]
+    # Beside each meeting, what its sessions still lack (sessions/admin/missing.py).
+    list_display = [
+        "name", "kind", "start_date", "venue", "session_count",
+        *(f"lacking_{what}" for what in LACKING),
+    ]  # fmt: skip
     list_filter = ["kind"]
     list_select_related = ["venue"]
     search_fields = ["name", "theme", "venue__city", "venue__country"]
@@ -58,3 +63,11 @@ class MeetingAdmin(SessionCountMixin, CatalogueModelAdmin):
         (_("When and where"), {"fields": [("start_date", "end_date"), "venue"]}),
         (_("About"), {"fields": ["website", "description"]}),
     ]
+
+    lacking_description = missing_column("description")
+    lacking_speakers = missing_column("speakers")
+    lacking_transcript = missing_column("transcript")
+    lacking_report = missing_column("report")
+
+    def get_queryset(self, request):
+        return with_missing_counts(super().get_queryset(request))

@@ -23,6 +23,7 @@ from sessions.models import Participant, Session, Transcript
 from strategies.admin import strategy_part_label
 
 from .display import public_page, session_label
+from .missing import LacksFilter
 from .programme_import import ProgrammeImportViews, can_import
 from .tags_by_typing import TagsByTyping, TagsByTypingField, save_new_tags
 
@@ -159,7 +160,9 @@ class SessionAdmin(CatalogueModelAdmin):
     form = SessionAdminForm
     # What fits a 1280 px screen: the type and topic are in the filters beside it.
     list_display = ["title_in_brief", "date", "meeting", "status", "views"]
-    list_filter = ["status", "meeting__kind", "meeting", "meeting__venue", "type", "topic"]
+    list_filter = [
+        "status", "meeting__kind", "meeting", "meeting__venue", "type", "topic", LacksFilter,
+    ]  # fmt: skip
     date_hierarchy = "date"
     # Whatever an editor remembers of a session: its title or words of it, its key, a
     # speaker, its meeting or the city that was held in, a tag.

@@ -539,6 +539,49 @@ def test_meeting_changelist_counts_sessions_and_filters_by_kind(editor_client):
     assert counts("?q=hague") == {"EuroDIG 2019": 2}
 
 
+def test_the_meeting_list_says_what_its_sessions_still_lack_and_links_to_them(editor_client):
+    hague = VenueFactory(city="The Hague", country="Netherlands")
+    eurodig = MeetingFactory(
+        name="EuroDIG 2019", kind="regional", venue=hague, start_date=datetime.date(2019, 6, 19)
+    )
+    day = datetime.date(2019, 6, 19)
+    complete = SessionFactory(
+        title="Complete", meeting=eurodig, date=day, report_summary="<p>Agreed.</p>"
+    )
+    ParticipantFactory(session=complete)
+    TranscriptFactory(session=complete)
+    SessionFactory(title="Bare", meeting=eurodig, date=day, description="")
+    SessionFactory(
+        title="Draft", meeting=eurodig, date=day, status=Session.Status.DRAFT, description=""
+    )
+    SessionFactory(title="Elsewhere", date=datetime.date(2015, 11, 12), description="")
+
+    page = editor_client.get(reverse("admin:catalogue_meeting_changelist") + "?q=eurodig")
+    (row,) = page.context["cl"].result_list
+    assert (
+        row.lacking_description,
+        row.lacking_speakers,
+        row.lacking_transcript,
+        row.lacking_report,
+    ) == (2, 2, 2, 2)
+    content = page.content.decode()
+    link = f"/admin/catalogue/session/?meeting__id__exact={eurodig.pk}&amp;lacks=description"
+    assert f'<a href="{link}">2</a>' in content
+
+    url = reverse("admin:catalogue_session_changelist")
+    for lacks, titles in [
+        ("description", ["Bare", "Draft"]),
+        ("speakers", ["Bare", "Draft"]),
+        ("transcript", ["Bare", "Draft"]),
+        ("report", ["Bare", "Draft"]),
+    ]:
+        listed = editor_client.get(f"{url}?meeting__id__exact={eurodig.pk}&lacks={lacks}")
+        assert sorted(s.title for s in listed.context["cl"].result_list) == titles, lacks
+    everywhere = editor_client.get(f"{url}?lacks=description").context["cl"].result_list
+    assert sorted(s.title for s in everywhere) == ["Bare", "Draft", "Elsewhere"]
+    assert editor_client.get(f"{url}?lacks=nothing").status_code == 200
+
+
 def test_session_changelist_filters_by_meeting_kind_and_venue(editor_client):
     hague = VenueFactory(city="The Hague", country="Netherlands")
     eurodig = MeetingFactory(

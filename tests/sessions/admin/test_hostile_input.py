@@ -23,6 +23,7 @@ LIST_PAGES = {
     "admin:catalogue_session_changelist": [
         "status", "meeting__kind__exact", "meeting__id__exact", "meeting__venue__id__exact",
         "type__id__exact", "topic__id__exact", "date__year", "date__month", "date__day",
+        "lacks",
     ],
     "admin:catalogue_meeting_changelist": ["kind__exact"],
     "admin:catalogue_speaker_changelist": ["stakeholder_group", "regional_group"],
