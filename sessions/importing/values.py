@@ -264,24 +264,27 @@ def _clean_report(value: object) -> dict[str, str]:
         raise InvalidValue(f'has no part "{unknown[0]}"; its parts are {", ".join(REPORT_PARTS)}')
     report = {}
     for part, field_name in REPORT_PART_FIELDS.items():
-        given = value.get(part)
-        if given is None:
-            text = ""
-        elif isinstance(given, list) and part != "summary":
-            items = [_text(item, max_length=MAX_DESCRIPTION) for item in given]
-            text = "<ol>" + "".join(f"<li>{escape(item)}</li>" for item in items if item) + "</ol>"
-            text = "" if text == "<ol></ol>" else text
-        else:
-            try:
-                text = _text(given, max_length=MAX_DESCRIPTION)
-            except InvalidValue as error:
-                raise InvalidValue(f"{part}: {error}") from None
+        try:
+            text = _report_part(value.get(part), is_list=part != "summary")
+        except InvalidValue as error:
+            raise InvalidValue(f"{part}: {error}") from None
         if len(text) > MAX_DESCRIPTION:
             raise InvalidValue(
                 f"{part}: is {len(text)} characters long; the limit is {MAX_DESCRIPTION}"
             )
         report[field_name] = text
     return report
+
+
+def _report_part(given: object, *, is_list: bool) -> str:
+    """One part of a report as HTML: text as it is, a list of items as an ordered list."""
+    if given is None:
+        return ""
+    if isinstance(given, list) and is_list:
+        items = [_text(item, max_length=MAX_DESCRIPTION) for item in given]
+        text = "".join(f"<li>{escape(item)}</li>" for item in items if item)
+        return f"<ol>{text}</ol>" if text else ""
+    return _text(given, max_length=MAX_DESCRIPTION)
 
 
 def _clean_tags(value: object) -> list[str]:

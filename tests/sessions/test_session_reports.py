@@ -137,6 +137,10 @@ def test_an_import_writes_the_report_items_as_an_ordered_list(tmp_path):
             "calls_to_action",
         ),
         ({"summary": 3}, 'field "report": summary: must be text, not a number'),
+        (
+            {"key_takeaways": ["fine", ["nested"]]},
+            'field "report": key_takeaways: must be text, not a list',
+        ),
     ],
 )
 def test_a_report_that_is_not_one_is_an_error_naming_its_record(tmp_path, report, message):
