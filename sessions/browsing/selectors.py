@@ -96,23 +96,6 @@ def views_of(session_pk: int) -> int:
     return next(iter(Session.objects.filter(pk=session_pk).values_list("views", flat=True)), 0)
 
 
-# What a venue shows of the annual meeting it hosted (the templates' meeting line): the
-# venue's attribute, then the meeting's field.
-ANNUAL_MEETING_ATTRIBUTES = {
-    "meeting_number": "number",
-    "start_date": "start_date",
-    "end_date": "end_date",
-}
-
-
-def annual_meeting_subqueries(annual: QuerySet[Meeting]) -> dict[str, Subquery]:
-    """The first of `annual`'s meetings as ANNUAL_MEETING_ATTRIBUTES, to annotate with."""
-    return {
-        attribute: Subquery(annual.values(field)[:1])
-        for attribute, field in ANNUAL_MEETING_ATTRIBUTES.items()
-    }
-
-
 def with_annual_meeting(venues: QuerySet[Venue], *, year=None) -> QuerySet[Venue]:
     """`venues`, each with the number and dates of the annual IGF it hosted (of `year`,
     an int or an OuterRef, if given; else the latest) as `meeting_number`, `start_date`
@@ -122,7 +105,11 @@ def with_annual_meeting(venues: QuerySet[Venue], *, year=None) -> QuerySet[Venue
         annual = annual.filter(start_date__year=year)
     # The latest dated one first (PostgreSQL would put an undated one first otherwise).
     annual = annual.order_by(F("start_date").desc(nulls_last=True), "-pk")
-    return venues.annotate(**annual_meeting_subqueries(annual))
+    # The venue's attribute (the templates' meeting line), then the meeting's field.
+    fields = {"meeting_number": "number", "start_date": "start_date", "end_date": "end_date"}
+    return venues.annotate(
+        **{attribute: Subquery(annual.values(name)[:1]) for attribute, name in fields.items()}
+    )
 
 
 def venues_with_counts() -> QuerySet[Venue]:
@@ -209,15 +196,15 @@ def meetings_in(year: int) -> list[Meeting]:
     )  # fmt: skip
 
 
-def latest_meetings(*, others: int) -> tuple[Meeting | None, list[Meeting]]:
-    """The latest annual IGF with published sessions and the `others` latest meetings of
-    other kinds that have some, each with its venue and sessions counted; one query.
+def latest_meetings(*, others: int) -> list[Meeting]:
+    """The latest annual IGF with published sessions, then the `others` latest meetings
+    of other kinds that have some, each with its venue and sessions counted; one query.
 
     Every meeting is read, counted in one pass over the sessions: a few hundred rows,
     cheaper than a pass for each of the two choices."""
     with_sessions = [meeting for meeting in meetings_with_counts() if meeting.session_count]
-    annual = next((meeting for meeting in with_sessions if meeting.is_annual), None)
-    return annual, [meeting for meeting in with_sessions if not meeting.is_annual][:others]
+    annual = [meeting for meeting in with_sessions if meeting.is_annual][:1]
+    return annual + [meeting for meeting in with_sessions if not meeting.is_annual][:others]
 
 
 def sessions_at(venue: Venue) -> QuerySet[Session]:
@@ -238,17 +225,10 @@ class YearSummary:
     # Where that year's sessions took place, most sessions first: usually one meeting.
     venues: list[Venue] = field(default_factory=list)
 
-    @property
-    def venue(self) -> Venue | None:
-        return self.venues[0] if self.venues else None
-
 
 def years_with_counts() -> list[YearSummary]:
-    """Each year with published sessions, latest first, with its count and venues, each
-    with the annual meeting it hosted that year; one query."""
-    annual = Meeting.objects.annual().filter(
-        venue=OuterRef("meeting__venue"), start_date__year=OuterRef("year")
-    )
+    """Each year with published sessions, latest first, with its count and venues; one
+    query."""
     rows = (
         Session.objects.published()
         .values(
@@ -258,23 +238,21 @@ def years_with_counts() -> list[YearSummary]:
             venue__slug=F("meeting__venue__slug"),
             year=ExtractYear("date"),
         )
-        .annotate(session_count=Count("pk"), **annual_meeting_subqueries(annual))
+        .annotate(session_count=Count("pk"))
         .order_by("-year", "-session_count", "venue__city")
     )
     summaries: dict[int, YearSummary] = {}
     for row in rows:
         summary = summaries.setdefault(row["year"], YearSummary(year=row["year"]))
         summary.session_count += row["session_count"]
-        venue = Venue(
-            pk=row["venue"],
-            city=row["venue__city"],
-            country=row["venue__country"],
-            slug=row["venue__slug"],
+        summary.venues.append(
+            Venue(
+                pk=row["venue"],
+                city=row["venue__city"],
+                country=row["venue__country"],
+                slug=row["venue__slug"],
+            )
         )
-        # As `with_annual_meeting` gives them, for the meeting line of the templates.
-        for attribute in ANNUAL_MEETING_ATTRIBUTES:
-            setattr(venue, attribute, row[attribute])
-        summary.venues.append(venue)
     return list(summaries.values())
 
 

@@ -41,14 +41,11 @@ LATEST_OTHER_MEETINGS = 3
 @page_cache.cache_page_for_visitors
 def home(request: HttpRequest) -> HttpResponse:
     years = selectors.years_with_counts()
-    latest_annual, latest_others = selectors.latest_meetings(others=LATEST_OTHER_MEETINGS)
     return render(
         request,
         "sessions/home.html",
         {
-            "latest_annual": latest_annual,
-            "latest_others": latest_others,
-            "latest_meetings": [*filter(None, [latest_annual]), *latest_others],
+            "latest_meetings": selectors.latest_meetings(others=LATEST_OTHER_MEETINGS),
             "most_viewed": popular.most_viewed_sessions(),
             "popular_this_week": popular.popular_sessions_of_last_days(),
             "popular_days": popular.POPULAR_DAYS,

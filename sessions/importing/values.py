@@ -23,7 +23,7 @@ from sessions.models import (
     Transcript,
     Venue,
 )
-from sessions.models.session import FIRST_SESSION_DAY, LAST_SESSION_DAY
+from sessions.models.session import FIRST_SESSION_DAY, LAST_SESSION_DAY, REPORT_FIELDS
 
 from .records import ONLINE, REPORT_PARTS
 
@@ -246,11 +246,7 @@ def _clean_speakers(value: object) -> list[SpeakerEntry]:
 
 
 # A report's part by the model field it fills.
-REPORT_PART_FIELDS = {
-    "summary": "report_summary",
-    "key_takeaways": "key_takeaways",
-    "calls_to_action": "calls_to_action",
-}
+REPORT_PART_FIELDS = dict(zip(REPORT_PARTS, REPORT_FIELDS, strict=True))
 
 
 def _clean_report(value: object) -> dict[str, str]:

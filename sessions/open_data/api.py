@@ -203,7 +203,7 @@ class VenueSerializer(serializers.Serializer):
     time_zone = serializers.CharField(
         read_only=True, help_text="IANA time zone, e.g. America/Recife; may be empty."
     )
-    # The venue's annual meeting's (selectors.with_annual_meeting).
+    # The venue's latest annual meeting's (selectors.with_annual_meeting).
     meeting_number = serializers.IntegerField(
         read_only=True, allow_null=True, help_text="Which annual IGF was held here (1: 2006)."
     )

@@ -12,7 +12,7 @@ from django.utils.http import content_disposition_header
 
 from sessions.browsing import selectors
 from sessions.browsing.filters import SessionFilter
-from sessions.models import Meeting, Session
+from sessions.models import Session
 
 from .exporters import (
     EXPORTERS,
@@ -93,7 +93,7 @@ def year_schedule(request: HttpRequest, year: int, file_format: str) -> HttpResp
 
 def meeting_schedule(request: HttpRequest, slug: str, file_format: str) -> HttpResponse:
     """A meeting's programme in the frab format; 404 for a meeting without sessions."""
-    meeting = get_object_or_404(Meeting.objects.select_related("venue"), slug=slug)
+    meeting = selectors.meeting_for_page(slug)
     sessions = list(schedule_sessions(selectors.sessions_of(meeting)))
     if not sessions:
         raise Http404("No sessions at that meeting.")
