@@ -25,8 +25,10 @@ RUN apt-get update && apt-get install -y --no-install-recommends gettext \
     && apt-get purge -y --auto-remove gettext && rm -rf /var/lib/apt/lists/*
 
 # The code stays root's and read-only to the site. The user's own home takes the files
-# gunicorn writes at run time (its control socket).
-RUN useradd --system --create-home --home-dir /home/catalogue catalogue
+# gunicorn writes at run time (its control socket); /app/media the uploaded documents
+# (docker-compose.yml mounts a volume there, which starts with this owner).
+RUN useradd --system --create-home --home-dir /home/catalogue catalogue \
+    && mkdir -p /app/media && chown catalogue /app/media
 USER catalogue
 EXPOSE 8000
 CMD ["gunicorn", "-c", "gunicorn.conf.py", "igf_catalogue.wsgi"]

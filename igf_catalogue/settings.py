@@ -232,8 +232,33 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded documents. On the file system under MEDIA_ROOT by default (one host, or a
+# volume the hosts share); in S3-compatible object storage when CATALOGUE_S3_BUCKET is
+# set, so that several web hosts see the same files. Either way they are private: the
+# site reads them through the storage and serves each as a download
+# (sessions.browsing.documents), never from a public URL of their own.
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = "/media/"  # never routed: see above
+S3_BUCKET = os.environ.get("CATALOGUE_S3_BUCKET", "")
+if S3_BUCKET:
+    DOCUMENT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            # Any S3-compatible service: MinIO, Ceph, a cloud's object storage.
+            "endpoint_url": os.environ.get("CATALOGUE_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("CATALOGUE_S3_REGION") or None,
+            "access_key": os.environ.get("CATALOGUE_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("CATALOGUE_S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("CATALOGUE_S3_PREFIX", "catalogue"),
+            "default_acl": "private",
+            "file_overwrite": False,
+        },
+    }
+else:
+    DOCUMENT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DOCUMENT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -279,6 +304,11 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
+        # The privacy-enhanced players of YouTube and Vimeo, put in only when a visitor
+        # presses play (sessions.models.archive.PLAYER_HOSTS), and recordings that are
+        # audio or video files elsewhere.
+        "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+        "media-src": ["'self'", "https:"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
     },
@@ -406,3 +436,5 @@ CATALOGUE_PAGINATOR = "sessions.caching.page_cache.VersionedCountPaginator"
 # and the import run ("in_background", a process of their own; "in_request" for tests).
 CATALOGUE_IMPORT_MAX_BYTES = env_int("CATALOGUE_IMPORT_MAX_MEGABYTES", 50) << 20
 CATALOGUE_IMPORTS_RUN = "in_background"
+# The largest document an editor may upload.
+CATALOGUE_DOCUMENT_MAX_BYTES = env_int("CATALOGUE_DOCUMENT_MAX_MEGABYTES", 25) << 20

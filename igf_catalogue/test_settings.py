@@ -1,6 +1,9 @@
 """Settings for the test suite: the real settings with a fixed key and fast hashing."""
 
+import atexit
 import os
+import shutil
+import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "insecure-key-for-the-test-suite-only")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
@@ -15,3 +18,6 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # The admin's imports run in the request, on the test's connection and in its transaction.
 CATALOGUE_IMPORTS_RUN = "in_request"
+# Uploads of a test run go to a directory of their own, removed when it ends.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="catalogue-media-"))  # noqa: F405
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sessions.browsing import views
+from sessions.browsing import documents, views
 from sessions.open_data import downloads, feeds
 
 app_name = "sessions"
@@ -29,6 +29,11 @@ urlpatterns = [
     ),
     path("sessions/<slug:slug>/", views.session_detail, name="detail"),
     path("sessions/<slug:slug>/transcript/", views.session_transcript, name="transcript"),
+    path(
+        "sessions/<slug:slug>/documents/<int:pk>/",
+        documents.document_download,
+        name="document",
+    ),
     path("meetings/", views.meeting_list, name="meetings"),
     path("meetings/<slug:slug>/", views.meeting_detail, name="meeting"),
     path(

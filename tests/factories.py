@@ -7,8 +7,10 @@ from django.contrib.auth.models import Group, User
 
 from sessions.models import (
     DailyViews,
+    Document,
     Meeting,
     Participant,
+    Recording,
     Session,
     SessionType,
     Speaker,
@@ -187,6 +189,25 @@ class TranscriptFactory(factory.django.DjangoModelFactory):
     session = factory.SubFactory(SessionFactory)
     language = "en"
     text = "Good morning, everyone.\n\nLet us begin."
+
+
+class RecordingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Recording
+
+    session = factory.SubFactory(SessionFactory)
+    url = factory.Sequence(lambda n: f"https://www.youtube.com/watch?v=abcdefghi{n % 100:02}")
+    language = "en"
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Document
+
+    session = factory.SubFactory(SessionFactory)
+    title = factory.Sequence(lambda n: f"Document {n}")
+    kind = Document.Kind.PROPOSAL
+    url = factory.Sequence(lambda n: f"https://www.intgovforum.org/documents/{n}.pdf")
 
 
 class DailyViewsFactory(factory.django.DjangoModelFactory):

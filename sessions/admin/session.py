@@ -1,5 +1,5 @@
-"""Sessions in the admin: the form editors spend their day in, with participants and
-transcripts inline, and bulk publishing."""
+"""Sessions in the admin: the form editors spend their day in, with participants,
+recordings, documents and transcripts inline, and bulk publishing."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -19,7 +19,7 @@ from igf_catalogue.admin import (
     StorableAutocompleteSelectMultiple,
 )
 from sessions.caching.version import schedule_version_bump
-from sessions.models import Participant, Session, Transcript
+from sessions.models import Document, Participant, Recording, Session, Transcript
 from strategies.admin import strategy_part_label
 
 from .display import public_page, session_label
@@ -121,6 +121,23 @@ class TranscriptInline(admin.StackedInline):
     formfield_overrides = {models.TextField: {"form_class": LineEndsAsStoredField}}
 
 
+class RecordingInline(admin.TabularInline):
+    model = Recording
+    fields = ["url", "language", "title", "length", "order"]
+    extra = 0
+    formfield_overrides = URLS_ASSUME_HTTPS
+
+
+class DocumentInline(admin.TabularInline):
+    """Documents as links or uploads: the file goes to the storage (see STORAGES),
+    checked by sessions.models.archive.validate_document_file."""
+
+    model = Document
+    fields = ["title", "kind", "language", "url", "file", "order"]
+    extra = 0
+    formfield_overrides = URLS_ASSUME_HTTPS
+
+
 class SessionAdminForm(forms.ModelForm):
     """The session form's checks across fields; SessionAdmin builds the fields themselves."""
 
@@ -197,7 +214,7 @@ class SessionAdmin(CatalogueModelAdmin):
             {"fields": ["status", "published_at", "views", "created_at", "updated_at"]},
         ),
     ]
-    inlines = [ParticipantInline, TranscriptInline]
+    inlines = [ParticipantInline, RecordingInline, DocumentInline, TranscriptInline]
     actions = ["publish", "unpublish"]
 
     def get_urls(self):

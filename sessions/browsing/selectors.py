@@ -30,7 +30,9 @@ from sessions.caching import page_cache
 from sessions.counting.visitors import today
 from sessions.models import (
     DailyViews,
+    Document,
     Meeting,
+    Recording,
     Session,
     SessionType,
     Tag,
@@ -56,9 +58,10 @@ def in_public_use(queryset: QuerySet, link: str) -> QuerySet:
 
 
 def session_for_page(*, slug: str, user: AbstractBaseUser | AnonymousUser) -> Session:
-    """The session at `slug` as its page shows it, or Http404; six queries.
+    """The session at `slug` as its page shows it, or Http404; eight queries.
 
-    Its participants come grouped by role as `participant_groups`, each participant
+    Its recordings and documents come in their order. Its participants come grouped by
+    role as `participant_groups`, each participant
     with its speaker's `speaker_session_count`; its tags as `tags_by_name`; whether it
     has a transcript as `has_transcript`. Its strategies, as `presented_strategies`,
     come with their objectives and enablers in order, each marked `is_tagged` when the
@@ -69,7 +72,11 @@ def session_for_page(*, slug: str, user: AbstractBaseUser | AnonymousUser) -> Se
         Session.objects.visible_to(user)
         .for_list()
         .with_tags()
-        .prefetch_related(participants_prefetch())
+        .prefetch_related(
+            participants_prefetch(),
+            Prefetch("recordings", Recording.objects.order_by("order", "pk")),
+            Prefetch("documents", Document.objects.order_by("order", "pk")),
+        )
         .annotate(has_transcript=Exists(Transcript.objects.filter(session=OuterRef("pk")))),
         slug=slug,
     )

@@ -30,7 +30,7 @@ from sessions.models import Session, Speaker, Tag, Venue
 from sessions.search import add_snippets
 from strategies.models import Strategy
 
-from . import charts, facets, people, selectors
+from . import charts, facets, people, recordings, selectors
 from .filters import SessionFilter, without_empty_filters
 from .related import related_sessions
 
@@ -157,6 +157,7 @@ def _session_context(session: Session) -> dict:
     return {
         "session": session,
         "strategies": session.presented_strategies,
+        "recording_groups": recordings.by_language(session.recordings.all(), get_language()),
         "related_sessions": related_sessions(session),
     }
 

@@ -5,6 +5,7 @@ Re-exported here, so that `sessions.models.Session` (and the migrations' referen
 name them wherever they live.
 """
 
+from .archive import Document, Recording
 from .catalogue_version import CatalogueVersion
 from .labels import NamedSlugged, SessionType, Tag, Topic
 from .meetings import Meeting, MeetingQuerySet
@@ -17,11 +18,13 @@ from .view_statistics import DailyViews
 __all__ = [
     "CatalogueVersion",
     "DailyViews",
+    "Document",
     "Meeting",
     "MeetingQuerySet",
     "NamedSlugged",
     "Participant",
     "ProgrammeImport",
+    "Recording",
     "Session",
     "SessionManager",
     "SessionQuerySet",

@@ -61,6 +61,17 @@ class SessionQuerySet(models.QuerySet):
             models.Prefetch("tags", Tag.objects.order_by("name"), to_attr="tags_by_name")
         )
 
+    def with_marks(self):
+        """Each session with whether it has a recording and a transcript, as
+        `has_recording` and `has_transcript`, for the marks on its tile (`has_report` it
+        knows from its own row)."""
+        from .archive import Recording  # it names Session in turn
+
+        return self.annotate(
+            has_recording=Exists(Recording.objects.filter(session=OuterRef("pk"))),
+            has_transcript=Exists(Transcript.objects.filter(session=OuterRef("pk"))),
+        )
+
     def presenting(self, strategy):
         return self.filter(
             Exists(Session.strategies.through.objects.filter(

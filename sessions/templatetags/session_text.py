@@ -212,3 +212,13 @@ def language_name(code: str) -> str:
         return get_language_info(str(code).lower())["name_translated"]
     except KeyError:
         return str(code)
+
+
+@register.filter
+def clock(length) -> str:
+    """A length of time as a clock shows it: "1:02:05", "45:10"."""
+    if length is None:
+        return ""
+    minutes, seconds = divmod(int(length.total_seconds()), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"
