@@ -237,7 +237,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # set, so that several web hosts see the same files. Either way they are private: the
 # site reads them through the storage and serves each as a download
 # (sessions.browsing.documents), never from a public URL of their own.
-MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
 MEDIA_URL = "/media/"  # never routed: see above
 S3_BUCKET = os.environ.get("CATALOGUE_S3_BUCKET", "")
 if S3_BUCKET:
@@ -250,7 +250,7 @@ if S3_BUCKET:
             "region_name": os.environ.get("CATALOGUE_S3_REGION") or None,
             "access_key": os.environ.get("CATALOGUE_S3_ACCESS_KEY_ID") or None,
             "secret_key": os.environ.get("CATALOGUE_S3_SECRET_ACCESS_KEY") or None,
-            "location": os.environ.get("CATALOGUE_S3_PREFIX", "catalogue"),
+            "location": os.environ.get("CATALOGUE_S3_PREFIX") or "catalogue",
             "default_acl": "private",
             "file_overwrite": False,
         },

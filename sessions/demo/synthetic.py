@@ -5,7 +5,8 @@ regional IGF: twenty years of annual meetings (those of `demo/igf-meetings.csv`)
 forty national and regional meetings beside them, two a year, every session held
 during its meeting at its meeting's venue, 15 session types, 40 topics, tens of
 thousands of speakers (2 to 6 participants a session), tags, a transcript on one
-session in ten, links between sessions and views per day over two years, spread as
+session in ten, recordings on one in four (on one in twenty, in the six UN languages),
+documents on one in five, links between sessions and views per day over two years, spread as
 views are: a few sessions get most of them.
 
 Everything is written with `bulk_create` in batches, so signals do not run: the search
@@ -26,8 +27,10 @@ from slugify import slugify
 from sessions.caching.version import bump_catalogue_version
 from sessions.models import (
     DailyViews,
+    Document,
     Meeting,
     Participant,
+    Recording,
     Session,
     SessionType,
     Speaker,
@@ -50,6 +53,10 @@ FIRST_YEAR, LAST_YEAR = 2006, 2025
 # The share of sessions held at a national or regional IGF rather than the annual one.
 NATIONAL_SHARE = 0.4
 TRANSCRIPT_SHARE = 0.1
+RECORDING_SHARE = 0.25
+INTERPRETED_SHARE = 0.05  # recorded in each of the six UN languages, as main sessions are
+UN_LANGUAGES = ("en", "fr", "es", "ar", "ru", "zh")
+DOCUMENT_SHARE = 0.2
 DRAFT_SHARE = 0.02
 RELATED_SHARE = 0.3
 VIEWED_DAYS_SHARE = 0.2  # sessions with per-day views in the last two years
@@ -187,6 +194,8 @@ class GenerationResult:
     participants: int = 0
     tags: int = 0
     transcripts: int = 0
+    recordings: int = 0
+    documents: int = 0
     related: int = 0
     daily_views: int = 0
     meetings: int = 0  # the meetings the sessions were spread over
@@ -209,6 +218,9 @@ def generate_catalogue(
     """Add `sessions` synthetic sessions (and their speakers, tags, transcripts, links and
     views) to the catalogue; the same `seed` gives the same catalogue."""
     rng = random.Random(seed)
+    # Recordings and documents draw from their own sequence, so that a seed gives the
+    # same sessions, speakers and views as before they were added.
+    archive_rng = random.Random(seed + 1)
     result = GenerationResult()
     report = progress or (lambda line: None)
     started = time.perf_counter()
@@ -243,6 +255,8 @@ def generate_catalogue(
             ids = [session.pk for session in created]
             result.participants += _participants(rng, ids, speaker_ids, batch_size)
             result.transcripts += _transcripts(rng, ids, batch_size)
+            result.recordings += _recordings(archive_rng, ids, batch_size)
+            result.documents += _documents(archive_rng, ids, batch_size)
             _tag(rng, ids, tags, batch_size)
             result.related += _relate(rng, ids, generated_ids, batch_size)
             result.daily_views += _daily_views(rng, ids, today, batch_size)
@@ -427,6 +441,49 @@ def _transcripts(rng, session_ids, batch_size) -> int:
         if rng.random() < TRANSCRIPT_SHARE
     ]
     Transcript.objects.bulk_create(rows, batch_size=batch_size)
+    return len(rows)
+
+
+def _recordings(rng, session_ids, batch_size) -> int:
+    rows = []
+    for session_id in session_ids:
+        if rng.random() >= RECORDING_SHARE:
+            continue
+        interpreted = rng.random() < INTERPRETED_SHARE / RECORDING_SHARE
+        for order, language in enumerate(UN_LANGUAGES if interpreted else UN_LANGUAGES[:1]):
+            video = "".join(rng.choices(YOUTUBE_ID_CHARACTERS, k=11))
+            rows.append(
+                Recording(
+                    session_id=session_id,
+                    url=f"https://www.youtube.com/watch?v={video}",
+                    language=language,
+                    length=datetime.timedelta(minutes=rng.choice([60, 75, 90, 180])),
+                    order=order,
+                )
+            )
+    Recording.objects.bulk_create(rows, batch_size=batch_size)
+    return len(rows)
+
+
+YOUTUBE_ID_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+def _documents(rng, session_ids, batch_size) -> int:
+    rows = [
+        Document(
+            session_id=session_id,
+            title=title,
+            kind=kind,
+            url=f"https://www.intgovforum.org/en/filedepot_download/{session_id}/{order}",
+            order=order,
+        )
+        for session_id in session_ids
+        if rng.random() < DOCUMENT_SHARE
+        for order, (title, kind) in enumerate(
+            [("Session proposal", "proposal"), ("Session report", "report")][: rng.randint(1, 2)]
+        )
+    ]
+    Document.objects.bulk_create(rows, batch_size=batch_size)
     return len(rows)
 
 

@@ -152,6 +152,10 @@ DOCUMENT_TYPES = {
 }
 
 
+# How much of an upload is read to see whether it is what its name says.
+TEXT_SNIFFED = 2048
+
+
 def extension_of(name: str) -> str:
     return posixpath.splitext(name)[1].lower()
 
@@ -183,7 +187,7 @@ def validate_document_file(file) -> None:
         )
     signatures = DOCUMENT_TYPES[extension][1]
     file.seek(0)
-    start = file.read(2048)
+    start = file.read(TEXT_SNIFFED)
     file.seek(0)
     if signatures:
         looks_right = start.startswith(signatures)
@@ -198,12 +202,14 @@ def validate_document_file(file) -> None:
 
 
 def _is_text(start: bytes) -> bool:
+    if b"\x00" in start:
+        return False
     try:
         start.decode("utf-8")
     except UnicodeDecodeError as error:
-        # The first 2 KB may end inside a character.
-        return error.start >= len(start) - 3
-    return b"\x00" not in start
+        # The first 2 KB of a longer file may end inside a character.
+        return len(start) == TEXT_SNIFFED and error.start >= len(start) - 3
+    return True
 
 
 def document_upload_path(document: "Document", filename: str) -> str:

@@ -204,12 +204,17 @@ def printable(text: str) -> str:
     return CONTROL_CHARACTERS.sub("\ufffd", str(text))
 
 
+# Codes Django knows only in a longer form: Chinese is written "zh" by the UN and in BCP 47.
+LANGUAGE_ALIASES = {"zh": "zh-hans"}
+
+
 @register.filter
 def language_name(code: str) -> str:
     """ "English" for "en", "Spanish" for "es", in the interface's language; the code itself
     when Django does not know it."""
+    code = str(code).lower()
     try:
-        return get_language_info(str(code).lower())["name_translated"]
+        return get_language_info(LANGUAGE_ALIASES.get(code, code))["name_translated"]
     except KeyError:
         return str(code)
 

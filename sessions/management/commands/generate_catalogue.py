@@ -32,6 +32,7 @@ class Command(BaseCommand):
             f"({result.sessions_per_second:.0f} sessions/s), search vectors in "
             f"{result.search_seconds:.1f} s: {result.speakers} speakers, "
             f"{result.participants} participants, {result.transcripts} transcripts, "
+            f"{result.recordings} recordings, {result.documents} documents, "
             f"{result.related} related links, {result.daily_views} daily view rows.",
             self.style.SUCCESS,
         )

@@ -101,6 +101,8 @@ def session_form(session=None, **changes) -> dict:
         "views": "",
         "tags": [],
         **inline_forms("participants", []),
+        **inline_forms("recordings", []),
+        **inline_forms("documents", []),
         **inline_forms("transcripts", []),
         "_save": "Save",
     }

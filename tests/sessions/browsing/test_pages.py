@@ -849,10 +849,11 @@ def test_session_page_query_count(
 ):
     add_participants_and_tags([*make_catalogue(session_count), seed_session])
     seed_session.related.add(*Session.objects.published()[:3])
-    # The catalogue version; the session, its tags, its participants, its strategies,
-    # their objectives, their enablers, related sessions, its views per month. Then,
-    # from the page cache: the version and the view count (the chart is kept too).
-    with django_assert_num_queries(9):
+    # The catalogue version; the session, its tags, its participants, its recordings,
+    # its documents, its strategies, their objectives, their enablers, related sessions,
+    # its views per month. Then, from the page cache: the version and the view count
+    # (the chart is kept too).
+    with django_assert_num_queries(11):
         assert client.get(SEED_URL).status_code == 200
     with django_assert_num_queries(2):
         assert client.get(SEED_URL).status_code == 200
@@ -865,7 +866,7 @@ def test_session_page_query_count_for_an_editor(
     make_catalogue(session_count)
     client.force_login(EditorFactory())
     # As for the public, plus the editor's session and user.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         assert client.get(SEED_URL).status_code == 200
 
 
