@@ -19,8 +19,10 @@ second time. Speakers are matched by name and organisation, tags by name, both
 whatever their case, so a second import creates neither again. A field a record
 leaves out (or sets to null) keeps the session's current value on an update and takes
 its default on a create; a field that is given, even empty, sets it: `speakers`,
-`tags` and `transcript` replace the session's participants, tags and English
-transcript. In a CSV file every column of the header is given for every row. The
+`tags`, `transcript`, `recordings` and `documents` replace the session's participants,
+tags, English transcript, recordings and linked documents (the files editors upload in
+the admin are never touched). In a CSV file every column of the header is given for
+every row. The
 `views` field only ever applies to a session the import creates. An existing
 speaker's details are the editors' to keep: an import only fills in a stakeholder
 group the speaker lacks.

@@ -1,6 +1,7 @@
 """Checking a chunk of records and working out what each changes (`plan_chunk`): the
-sessions, links, strategies, participants, tags and transcripts they update, looked up
-in a few queries, and the types, topics, venues and tags they would create."""
+sessions, links, strategies, participants, tags, transcripts, recordings and linked
+documents they update, looked up in a few queries, and the types, topics, venues and
+tags they would create."""
 
 from collections import defaultdict
 from collections.abc import Container
@@ -10,7 +11,9 @@ from django.utils.text import Truncator
 
 from igf_catalogue.html import sanitise_html
 from sessions.models import (
+    Document,
     Participant,
+    Recording,
     Session,
     SessionType,
     Tag,
@@ -20,13 +23,17 @@ from sessions.models import (
 )
 from sessions.models.session import HTML_FIELDS, REPORT_FIELDS
 
+from .archive import is_uploaded_file
+from .checks import InvalidItems, InvalidValue, describe
 from .indexing import Catalogue, FileIndex, in_batches
 from .meetings import CatalogueMeetings, FileMeetings, held
 from .records import (
+    DOCUMENT_FIELDS,
     KNOWN_FIELDS,
     MEETING_FIELDS,
     ONLINE,
     RECORD_FIELD,
+    RECORDING_FIELDS,
     REQUIRED_FIELDS,
     SESSION,
     SPEAKER_FIELDS,
@@ -36,11 +43,17 @@ from .records import (
     Warnings,
 )
 from .speakers import SpeakerDirectory
-from .values import CLEANERS, InvalidValue, describe
+from .values import CLEANERS
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 # Characters of a record's key its errors show: enough for any real key.
 KEY_SHOWN = 80
+# The parts an object of a list field may give, by field.
+ITEM_FIELDS = {
+    "speakers": SPEAKER_FIELDS,
+    "recordings": RECORDING_FIELDS,
+    "documents": DOCUMENT_FIELDS,
+}
 
 # Fields copied onto the session as they are.
 PLAIN_FIELDS = (
@@ -67,6 +80,8 @@ class SessionChange:
     participants_changed: bool = False
     tags_changed: bool = False
     transcript_changed: bool = False
+    recordings_changed: bool = False
+    documents_changed: bool = False
     # The key of the meeting it belongs to, in the file or the catalogue, once found.
     meeting_key: str = ""
 
@@ -89,6 +104,10 @@ class Lookups:
     tag_ids: dict[str, set[int]]  # key: the session's current tags
     participants: dict[str, list[tuple[int, str, int]]]  # key: (speaker id, role, order)
     transcripts: dict[str, str]  # key: the session's current transcript in TRANSCRIPT_LANGUAGE
+    # key: the session's recordings and linked documents as they are shown, in order
+    # (uploaded files are the admin's and not compared).
+    recordings: dict[str, list[tuple]]
+    documents: dict[str, list[tuple]]
     speakers: SpeakerDirectory
 
 
@@ -135,14 +154,15 @@ def plan_chunk(
                 if unknown is not None:
                     unknown[name].add(record.location)
                 continue
-            if name == "speakers" and isinstance(value, list) and unknown is not None:
-                for item in value:
-                    for part in item if isinstance(item, dict) else ():
-                        if part not in SPEAKER_FIELDS:
-                            unknown[f"speakers.{part}"].add(record.location)
+            if name in ITEM_FIELDS and isinstance(value, list) and unknown is not None:
+                _note_unknown_parts(name, value, record.location, unknown)
             if value is not None:
                 try:
                     values[name] = CLEANERS[name](value)
+                except InvalidItems as error:
+                    errors[ordinal] += [
+                        Problem(record.location, message, name) for message in error.messages
+                    ]
                 except InvalidValue as error:
                     errors[ordinal].append(Problem(record.location, str(error), name))
         # The report's parts are fields of the session.
@@ -182,6 +202,22 @@ def plan_chunk(
     }
 
 
+def _note_unknown_parts(
+    name: str, items: list, location: str, unknown: dict[str, Warnings]
+) -> None:
+    """Warn of the parts of a list field's objects outside the format; an uploaded
+    document, as an export writes it, is left alone whole."""
+    parts = set()
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        if name == "documents" and is_uploaded_file(item):
+            continue
+        parts.update(part for part in item if part not in ITEM_FIELDS[name])
+    for part in sorted(parts):  # each once for the record, however many items give it
+        unknown[f"{name}.{part}"].add(location)
+
+
 def _key_shown(record: Record) -> str:
     """The key a record gives, to name it by in its errors, as far as it is readable."""
     key = record.data.get("key") if isinstance(record.data, dict) else None
@@ -219,6 +255,8 @@ def _look_up(changes: list[SessionChange], index: FileIndex, catalogue: Catalogu
     sessions, related_keys, strategy_ids = {}, defaultdict(set), defaultdict(set)
     tag_ids, participants, transcripts = defaultdict(set), defaultdict(list), {}
     keys_with_transcripts = [c.key for c in changes if c.key and "transcript" in c.values]
+    keys_with_recordings = [c.key for c in changes if c.key and "recordings" in c.values]
+    keys_with_documents = [c.key for c in changes if c.key and "documents" in c.values]
     for batch in in_batches(keys):
         sessions.update((s.key, s) for s in Session.objects.filter(key__in=batch))
         related_keys_rows = Related.objects.filter(from_session__key__in=batch).values_list(
@@ -247,6 +285,21 @@ def _look_up(changes: list[SessionChange], index: FileIndex, catalogue: Catalogu
                 session__key__in=batch, language=TRANSCRIPT_LANGUAGE
             ).values_list("session__key", "text")
         )
+    recordings, documents = defaultdict(list), defaultdict(list)
+    for batch in in_batches(keys_with_recordings):
+        for key, *shown in (
+            Recording.objects.filter(session__key__in=batch)
+            .order_by("session", "order", "pk")
+            .values_list("session__key", "url", "language", "title", "length")
+        ):
+            recordings[key].append(tuple(shown))
+    for batch in in_batches(keys_with_documents):
+        for key, *shown in (
+            Document.objects.filter(session__key__in=batch, file="")
+            .order_by("session", "order", "pk")
+            .values_list("session__key", "url", "title", "kind", "language")
+        ):
+            documents[key].append(tuple(shown))
 
     return Lookups(
         sessions=sessions,
@@ -263,6 +316,8 @@ def _look_up(changes: list[SessionChange], index: FileIndex, catalogue: Catalogu
         tag_ids=tag_ids,
         participants=participants,
         transcripts=transcripts,
+        recordings=recordings,
+        documents=documents,
         speakers=catalogue.speakers,
     )
 
@@ -360,6 +415,8 @@ def _resolve(
         change.participants_changed = bool(change.participants)
         change.tags_changed = bool(values.get("tags"))
         change.transcript_changed = bool(values.get("transcript"))
+        change.recordings_changed = bool(values.get("recordings"))
+        change.documents_changed = bool(values.get("documents"))
         return []
     change.participants_changed = change.participants is not None and _participants_differ(
         change, lookups
@@ -368,6 +425,14 @@ def _resolve(
     change.transcript_changed = "transcript" in values and values[
         "transcript"
     ] != lookups.transcripts.get(change.key, "")
+    # The order is compared, not the numbers kept for it: links an editor left at the
+    # same number are in order all the same.
+    change.recordings_changed = "recordings" in values and [
+        (entry.url, entry.language, entry.title, entry.length) for entry in values["recordings"]
+    ] != lookups.recordings.get(change.key, [])
+    change.documents_changed = "documents" in values and [
+        (entry.url, entry.title, entry.kind, entry.language) for entry in values["documents"]
+    ] != lookups.documents.get(change.key, [])
     change.related_changed = change.related_keys is not None and set(
         change.related_keys
     ) != lookups.related_keys.get(change.key, set())
@@ -381,6 +446,8 @@ def _resolve(
         or change.participants_changed
         or change.tags_changed
         or change.transcript_changed
+        or change.recordings_changed
+        or change.documents_changed
     ):
         change.outcome = UPDATE
     return []

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 REQUIRED_FIELDS = ("key", "title", "date", "type", "venue")
 OPTIONAL_FIELDS = (
     "start_time", "end_time", "topic", "description", "status", "views", "related",
-    "strategies", "url", "speakers", "tags", "transcript", "meeting", "report",
+    "strategies", "url", "speakers", "tags", "transcript", "recordings", "documents", "meeting",
+    "report",
 )  # fmt: skip
 # The parts of a session's `report`; in CSV, columns of their own: "report.summary", ...
 REPORT_PARTS = ("summary", "key_takeaways", "calls_to_action")
@@ -21,9 +22,18 @@ MEETING_FIELDS = MEETING_REQUIRED_FIELDS + MEETING_OPTIONAL_FIELDS
 # What a JSON Lines object or CSV row is, when it is not a session: {"record": "meeting"}.
 RECORD_FIELD = "record"
 SESSION, MEETING = "session", "meeting"
-LIST_FIELDS = ("related", "strategies", "speakers", "tags")
+LIST_FIELDS = ("related", "strategies", "speakers", "tags", "recordings", "documents")
 # The fields of a speaker given as an object rather than a name.
 SPEAKER_FIELDS = ("name", "organisation", "stakeholder", "role")
+# The fields of a recording or a document given as an object rather than a URL.
+RECORDING_FIELDS = ("url", "language", "title", "length")
+DOCUMENT_FIELDS = ("url", "title", "kind", "language")
+# A document given with `file` rather than `url` is a file uploaded in the admin, as an
+# export writes it: an import leaves uploads alone, so such an object only keeps its
+# place among the links.
+UPLOADED_FILE = "file"
+# The language of a recording or a document that does not give one.
+DEFAULT_LANGUAGE = "en"
 ONLINE = "Online"
 # The language of a transcript given as text.
 TRANSCRIPT_LANGUAGE = "en"

@@ -37,6 +37,24 @@ EXAMPLE = {
     ],
     "tags": ["open data", "SMEs"],
     "transcript": "",
+    "recordings": [
+        {
+            "url": "https://www.youtube.com/watch?v=Qm4fT8kLr2w",
+            "language": "en",
+            "title": "Floor",
+            "length": "01:29:40",
+        },
+        {"url": "https://www.youtube.com/watch?v=Zp7cN1xVd0s", "language": "es"},
+    ],
+    "documents": [
+        {
+            "url": "https://www.intgovforum.org/en/filedepot_download/382/25211",
+            "title": "Workshop proposal",
+            "kind": "proposal",
+            "language": "en",
+        },
+        "https://www.intgovforum.org/en/filedepot_download/382/25790",
+    ],
     "report": {
         "summary": "<p>Speakers agreed that open data lowers the cost of entry.</p>",
         "key_takeaways": ["Publish data in open formats", "Train small businesses to use it"],
@@ -47,7 +65,7 @@ EXAMPLE = {
 
 def csv_template() -> str:
     """The header row and the example: list fields joined with ";", speakers by name,
-    the report's parts in columns of their own."""
+    recordings and documents by URL, the report's parts in columns of their own."""
     values = {name: value for name, value in EXAMPLE.items() if name != "report"}
     values |= {f"report.{part}": _html(value) for part, value in EXAMPLE["report"].items()}
     out = io.StringIO()
@@ -70,6 +88,12 @@ def _html(value: str | list[str]) -> str:
 
 def _csv_value(value) -> str:
     if isinstance(value, list):
-        names = (item["name"] if isinstance(item, dict) else item for item in value)
-        return CSV_LIST_SEPARATOR.join(names)
+        return CSV_LIST_SEPARATOR.join(_csv_item(item) for item in value)
     return str(value)
+
+
+def _csv_item(item: str | dict) -> str:
+    """An item of a list as CSV names it: a speaker by name, anything else by URL."""
+    if isinstance(item, str):
+        return item
+    return item["name"] if "name" in item else item["url"]

@@ -1,15 +1,14 @@
-"""Checking and cleaning one value of a record: `CLEANERS` by field name, each raising
-`InvalidValue` with what is wrong; a speaker as a record gives one (`SpeakerEntry`)."""
+"""Checking and cleaning one value of a record: `CLEANERS` by field name (and
+`MEETING_CLEANERS` for a meeting's), each raising `InvalidValue` with what is wrong
+(`InvalidItems` for every wrong item of a list); a speaker as a record gives one
+(`SpeakerEntry`). Recordings and documents are cleaned in `archive`."""
 
 import datetime
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator, slug_re
-from django.db import models
-from django.utils import translation
+from django.core.validators import slug_re
 from django.utils.html import escape
 
 from sessions.models import (
@@ -25,6 +24,15 @@ from sessions.models import (
 )
 from sessions.models.session import FIRST_SESSION_DAY, LAST_SESSION_DAY, REPORT_FIELDS
 
+from .archive import clean_documents, clean_recordings
+from .checks import (
+    InvalidValue,
+    choice_of,
+    clean_text,
+    clean_url,
+    describe,
+    storable,
+)
 from .records import ONLINE, REPORT_PARTS
 
 # Lengths of the model fields the values end up in.
@@ -46,53 +54,15 @@ MAX_VIEWS = 2_147_483_647  # PositiveIntegerField on every database Django suppo
 
 DATE_FORMAT = re.compile(r"\d{4}-\d{2}-\d{2}")
 TIME_FORMAT = re.compile(r"(\d{1,2}):(\d{2})")
-# What no database column can hold: PostgreSQL refuses the NUL character, and a lone
-# surrogate (a JSON "\ud800" without its pair) is no character at all in UTF-8.
-UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-
-
-class InvalidValue(Exception):
-    """A value a field cannot take; the message says why."""
-
-
-def describe(value: object) -> str:
-    """How a JSON value's type reads in an error message."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return "text"
-
-
-def _storable(text: str) -> str:
-    if (found := UNSTORABLE.search(text)) is not None:
-        what = "a NUL character" if found[0] == "\x00" else "a lone surrogate (half a character)"
-        raise InvalidValue(f"holds {what} at position {found.start() + 1}, which cannot be stored")
-    return text
-
-
-def _text(value: object, *, max_length: int | None = None) -> str:
-    if not isinstance(value, str):
-        raise InvalidValue(f"must be text, not {describe(value)}")
-    value = _storable(value).strip()
-    if max_length is not None and len(value) > max_length:
-        raise InvalidValue(f"is {len(value)} characters long; the limit is {max_length}")
-    return value
 
 
 def _name(value: object, *, max_length: int = MAX_NAME) -> str:
     """A name matched against existing ones: spaces inside are normalised."""
-    return " ".join(_text(value, max_length=max_length).split())
+    return " ".join(clean_text(value, max_length=max_length).split())
 
 
 def _clean_date(value: object) -> datetime.date:
-    text = _text(value)
+    text = clean_text(value)
     if not DATE_FORMAT.fullmatch(text):
         raise InvalidValue(f'"{text}" is not a date in the form YYYY-MM-DD')
     try:
@@ -108,7 +78,7 @@ def _clean_date(value: object) -> datetime.date:
 
 
 def _clean_time(value: object) -> datetime.time | None:
-    text = _text(value)
+    text = clean_text(value)
     if not text:
         return None
     match = TIME_FORMAT.fullmatch(text)
@@ -132,7 +102,7 @@ def _clean_venue(value: object) -> tuple[str, str]:
 
 
 def _clean_status(value: object) -> str:
-    text = _text(value).lower()
+    text = clean_text(value).lower()
     if not text:
         return Session.Status.PUBLISHED
     if text not in Session.Status.values:
@@ -162,18 +132,8 @@ def _clean_list(value: object) -> list[str]:
     for item in value:
         if not isinstance(item, str) or not item.strip():
             raise InvalidValue(f"must hold non-empty text only, not {describe(item)}")
-        items.append(_storable(item).strip())
+        items.append(storable(item).strip())
     return list(dict.fromkeys(items))  # without repeats, in order
-
-
-def _clean_url(value: object) -> str:
-    text = _text(value, max_length=MAX_URL)
-    if text:
-        try:
-            URLValidator(schemes=["http", "https"])(text)
-        except ValidationError:
-            raise InvalidValue(f'"{text}" is not an http(s) URL') from None
-    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,21 +149,6 @@ class SpeakerEntry:
     def identity(self) -> tuple[str, str]:
         """What a speaker is matched by: name and organisation, whatever their case."""
         return self.name.casefold(), self.organisation.casefold()
-
-
-def _choice(text: str, choices: type[models.TextChoices], what: str) -> str:
-    """The value of `choices` whose value or label is `text`, whatever its case.
-
-    The file format names choices by their English labels, whatever language the
-    interface that started the import is showing.
-    """
-    folded = text.casefold()
-    with translation.override(None):
-        labels = [str(label) for label in choices.labels]
-    for value, label in zip(choices.values, labels, strict=True):
-        if folded in (value.casefold(), label.casefold()):
-            return value
-    raise InvalidValue(f'"{text}" is not {what}; use one of: {", ".join(labels)}')
 
 
 def _speaker_entry(item: object) -> SpeakerEntry:
@@ -226,8 +171,8 @@ def _speaker_entry(item: object) -> SpeakerEntry:
         name=name,
         organisation=given("organisation", MAX_ORGANISATION),
         stakeholder=stakeholder
-        and _choice(stakeholder, Speaker.StakeholderGroup, "a stakeholder group"),
-        role=_choice(role, Participant.Role, "a role") if role else Participant.Role.SPEAKER,
+        and choice_of(stakeholder, Speaker.StakeholderGroup, "a stakeholder group"),
+        role=choice_of(role, Participant.Role, "a role") if role else Participant.Role.SPEAKER,
     )
 
 
@@ -277,10 +222,10 @@ def _report_part(given: object, *, is_list: bool) -> str:
     if given is None:
         return ""
     if isinstance(given, list) and is_list:
-        items = [_text(item, max_length=MAX_DESCRIPTION) for item in given]
+        items = [clean_text(item, max_length=MAX_DESCRIPTION) for item in given]
         text = "".join(f"<li>{escape(item)}</li>" for item in items if item)
         return f"<ol>{text}</ol>" if text else ""
-    return _text(given, max_length=MAX_DESCRIPTION)
+    return clean_text(given, max_length=MAX_DESCRIPTION)
 
 
 def _clean_tags(value: object) -> list[str]:
@@ -302,31 +247,33 @@ def _required(clean: Callable[[object], object]) -> Callable[[object], object]:
 
 
 CLEANERS: dict[str, Callable[[object], object]] = {
-    "key": _required(lambda value: _text(value, max_length=MAX_KEY)),
-    "title": _required(lambda value: " ".join(_text(value, max_length=MAX_TITLE).split())),
+    "key": _required(lambda value: clean_text(value, max_length=MAX_KEY)),
+    "title": _required(lambda value: " ".join(clean_text(value, max_length=MAX_TITLE).split())),
     "date": _required(_clean_date),
     "type": _required(_name),
     "venue": _required(_clean_venue),
     "start_time": _clean_time,
     "end_time": _clean_time,
     "topic": lambda value: _name(value) or Topic.DEFAULT,
-    "description": lambda value: _text(value, max_length=MAX_DESCRIPTION),
+    "description": lambda value: clean_text(value, max_length=MAX_DESCRIPTION),
     "status": _clean_status,
     "views": _clean_views,
     "related": _clean_list,
     "strategies": _clean_list,
-    "url": _clean_url,
+    "url": lambda value: clean_url(value, max_length=MAX_URL),
     "speakers": _clean_speakers,
     "tags": _clean_tags,
-    "transcript": lambda value: _text(value, max_length=MAX_TRANSCRIPT),
-    "meeting": lambda value: _text(value, max_length=MAX_MEETING),
+    "transcript": lambda value: clean_text(value, max_length=MAX_TRANSCRIPT),
+    "recordings": clean_recordings,
+    "documents": clean_documents,
+    "meeting": lambda value: clean_text(value, max_length=MAX_MEETING),
     "report": _clean_report,
 }
 
 
 def _clean_meeting_key(value: object) -> str:
     """A meeting's key is its slug in the catalogue: letters, digits, - and _."""
-    text = _text(value, max_length=MAX_MEETING)
+    text = clean_text(value, max_length=MAX_MEETING)
     if not slug_re.fullmatch(text):
         raise InvalidValue(
             f'"{text}" is not a slug: a meeting\'s key is made of letters, digits, - and _'
@@ -335,7 +282,7 @@ def _clean_meeting_key(value: object) -> str:
 
 
 def _clean_kind(value: object) -> str:
-    text = _text(value).lower()
+    text = clean_text(value).lower()
     if text not in Meeting.Kind.values:
         raise InvalidValue(f'"{text}" is not one of: {", ".join(Meeting.Kind.values)}')
     return text
@@ -369,6 +316,6 @@ MEETING_CLEANERS: dict[str, Callable[[object], object]] = {
     "start_date": _optional(_clean_date),
     "end_date": _optional(_clean_date),
     "number": _clean_number,
-    "theme": lambda value: _text(value, max_length=MAX_THEME),
-    "website": _clean_url,
+    "theme": lambda value: clean_text(value, max_length=MAX_THEME),
+    "website": lambda value: clean_url(value, max_length=MAX_URL),
 }

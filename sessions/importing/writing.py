@@ -1,13 +1,15 @@
 """Writing the changes of one checked chunk of records after another (`Writer`): the
-sessions, their links, strategies, participants, tags and transcripts, and the
-speakers, types, topics, venues and tags the import creates."""
+sessions, their links, strategies, participants, tags, transcripts, recordings and
+linked documents, and the speakers, types, topics, venues and tags the import creates."""
 
 from collections import defaultdict
 from collections.abc import Callable
 
 from sessions.models import (
+    Document,
     Meeting,
     Participant,
+    Recording,
     Session,
     SessionType,
     Speaker,
@@ -71,6 +73,8 @@ class Writer:
         self._write_participants(changes, pk_of_key)
         self._write_tags(changes, pk_of_key)
         _write_transcripts(changes, pk_of_key)
+        _write_recordings(changes, pk_of_key)
+        _write_documents(changes, pk_of_key)
         # Links and transcripts go in in bulk, without signals: the search vectors of the
         # sessions the chunk changed are refreshed here.
         refresh_search_vectors(pk_of_key.values())
@@ -164,6 +168,45 @@ def _write_transcripts(changes: list[SessionChange], pk_of_key: dict[str, int]) 
         )
         for change in rewritten
         if change.values["transcript"]
+    )
+
+
+def _write_recordings(changes: list[SessionChange], pk_of_key: dict[str, int]) -> None:
+    """Replace the recordings of each session whose recordings changed."""
+    replaced = [change for change in changes if change.recordings_changed]
+    for batch in in_batches(replaced):
+        Recording.objects.filter(session__in=[pk_of_key[c.key] for c in batch]).delete()
+    Recording.objects.bulk_create(
+        Recording(
+            session_id=pk_of_key[change.key],
+            url=entry.url,
+            language=entry.language,
+            title=entry.title,
+            length=entry.length,
+            order=entry.order,
+        )
+        for change in replaced
+        for entry in change.values["recordings"]
+    )
+
+
+def _write_documents(changes: list[SessionChange], pk_of_key: dict[str, int]) -> None:
+    """Replace the linked documents of each session whose links changed; the files
+    uploaded in the admin stay as they are."""
+    replaced = [change for change in changes if change.documents_changed]
+    for batch in in_batches(replaced):
+        Document.objects.filter(session__in=[pk_of_key[c.key] for c in batch], file="").delete()
+    Document.objects.bulk_create(
+        Document(
+            session_id=pk_of_key[change.key],
+            url=entry.url,
+            title=entry.title,
+            kind=entry.kind,
+            language=entry.language,
+            order=entry.order,
+        )
+        for change in replaced
+        for entry in change.values["documents"]
     )
 
 

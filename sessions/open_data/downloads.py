@@ -35,7 +35,8 @@ def _site_url(request: HttpRequest) -> str:
 def session_export(request: HttpRequest, file_format: str) -> StreamingHttpResponse:
     """The filtered list, every page of it, as a file in the import format."""
     session_filter = SessionFilter(request.GET, queryset=Session.objects.published())
-    exporter = EXPORTERS[file_format](session_filter.qs)
+    # Absolute addresses, so that an uploaded document's download works from the file.
+    exporter = EXPORTERS[file_format](session_filter.qs, site_url=_site_url(request))
     response = StreamingHttpResponse(exporter.stream(), content_type=exporter.content_type)
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True,

@@ -10,9 +10,12 @@ whose `record` is "meeting"), read in one query. The sessions stream: they are r
 chunks of `EXPORT_CHUNK_SIZE`, each chunk with its own prefetches, so memory stays flat
 however large the catalogue.
 
-CSV carries the list fields joined with ";", a speaker as a name only and the report's
-parts in columns of their own ("report.summary", ...), the way the importer reads a CSV
-file; JSON and JSON Lines carry speakers in full. CSV starts with a byte order mark, so
+CSV carries the list fields joined with ";", a speaker as a name only, a recording
+and a linked document as a URL only (the documents uploaded in the admin not at all)
+and the report's parts in columns of their own ("report.summary", ...), the way the
+importer reads a CSV file; JSON and JSON Lines carry speakers, recordings and
+documents in full, an uploaded document by the absolute address of its download when
+the exporter is given the site's (`site_url`). CSV starts with a byte order mark, so
 that spreadsheets read it as UTF-8 (the importer skips it), and a cell a spreadsheet
 would run as a formula starts with a ' (`igf_catalogue.spreadsheet_cells`; the importer
 reads it back without).
@@ -59,16 +62,20 @@ class SessionExporter:
         *,
         include_drafts: bool = False,
         chunk_size: int = EXPORT_CHUNK_SIZE,
+        site_url: str = "",
     ):
         self.sessions = sessions_for_export(sessions, include_drafts=include_drafts)
         self.meetings = meetings_of(sessions)
         self.chunk_size = chunk_size
+        # The site's address ("https://host", no trailing slash), for the addresses of
+        # uploaded documents; without it, they are paths of the site.
+        self.site_url = site_url.rstrip("/")
         self.count = 0  # sessions written so far
 
     def records(self) -> Iterator[dict]:
         for session in self.sessions.iterator(chunk_size=self.chunk_size):
             self.count += 1
-            yield session_record(session)
+            yield session_record(session, site_url=self.site_url)
 
     def meeting_records(self) -> Iterator[dict]:
         for meeting in self.meetings:
@@ -184,6 +191,9 @@ def _csv_row(record: dict) -> list[str]:
 def _csv_value(name: str, value) -> str:
     if name == "speakers":
         value = LIST_SEPARATOR.join(speaker["name"] for speaker in value)
+    elif name in ("recordings", "documents"):
+        # An uploaded document has no URL to import: CSV leaves it out.
+        value = LIST_SEPARATOR.join(item["url"] for item in value if "url" in item)
     elif isinstance(value, list):
         value = LIST_SEPARATOR.join(value)
     return guarded(str(value))

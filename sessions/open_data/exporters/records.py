@@ -4,6 +4,9 @@
   `sessions_for_export`). Every field of the import format is written for every
   session, empty ones as "" (never null): for the importer a null leaves a field alone
   on update, while an empty value clears it, and an export is a complete picture.
+  Within a recording, a length it lacks is left out. A document uploaded in the admin
+  is written with `file`, the address it is downloaded from, instead of `url`: the
+  importer leaves such a document alone, as it leaves every upload.
 - Identifiers never change between exports: the iCalendar UID and the frab guid are
   the same UUID, derived from the session's key (`session_guid`).
 - A description as plain text (`plain_text`), text without the control characters XML
@@ -21,7 +24,15 @@ from django.db.models import F, Prefetch, QuerySet
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
-from sessions.models import Meeting, Participant, Session, Tag, Transcript
+from sessions.models import (
+    Document,
+    Meeting,
+    Participant,
+    Recording,
+    Session,
+    Tag,
+    Transcript,
+)
 from strategies.models import Strategy
 
 GENERATOR = "IGF Session Catalogue"
@@ -67,13 +78,13 @@ def _clock(value: datetime.time | None) -> str:
 EXPORT_FIELDS = (
     "key", "title", "date", "start_time", "end_time", "type", "topic", "venue", "meeting",
     "description", "status", "views", "related", "strategies", "url", "speakers", "tags",
-    "transcript", "report",
+    "transcript", "recordings", "documents", "report",
 )  # fmt: skip
 TRANSCRIPT_LANGUAGE = "en"  # the language of the import format's `transcript`
 
 
 def sessions_for_export(sessions: QuerySet[Session], *, include_drafts: bool) -> QuerySet:
-    """`sessions` with everything a record needs, read in one query plus five per chunk.
+    """`sessions` with everything a record needs, read in one query plus seven per chunk.
 
     `related` lists published sessions only, unless `include_drafts`. Any prefetch
     `sessions` came with (for a page, say) is dropped.
@@ -98,6 +109,10 @@ def sessions_for_export(sessions: QuerySet[Session], *, include_drafts: bool) ->
             Transcript.objects.filter(language=TRANSCRIPT_LANGUAGE),
             to_attr="export_transcripts",
         ),
+        Prefetch(
+            "recordings", Recording.objects.order_by("order", "pk"), to_attr="export_recordings"
+        ),
+        Prefetch("documents", Document.objects.order_by("order", "pk"), to_attr="export_documents"),
     )
 
 
@@ -120,8 +135,33 @@ def transcript_value(transcripts: list[Transcript]) -> str:
     return next((t.text for t in transcripts if t.language == TRANSCRIPT_LANGUAGE), "")
 
 
-def session_record(session: Session) -> dict:
-    """One session in the import format; `session` comes from `sessions_for_export`."""
+def duration(length: datetime.timedelta) -> str:
+    """A length as the import format writes it: hh:mm:ss."""
+    minutes, seconds = divmod(int(length.total_seconds()), 60)
+    return f"{minutes // 60:02}:{minutes % 60:02}:{seconds:02}"
+
+
+def recording_record(recording: Recording) -> dict:
+    record = {"url": recording.url, "language": recording.language, "title": recording.title}
+    if recording.length is not None:
+        record["length"] = duration(recording.length)
+    return record
+
+
+def document_record(document: Document, *, site_url: str = "") -> dict:
+    """A linked document by its `url`; an uploaded one by the absolute address of its
+    download (`file`, on the site at `site_url`) and its size in bytes."""
+    described = {"title": document.title, "kind": document.kind, "language": document.language}
+    if document.url:
+        return {"url": document.url, **described}
+    size = document.size if document.size is not None else ""
+    return {"file": f"{site_url}{document.get_absolute_url()}", **described, "size": size}
+
+
+def session_record(session: Session, *, site_url: str = "") -> dict:
+    """One session in the import format; `session` comes from `sessions_for_export`.
+    The addresses of uploaded documents are on the site at `site_url` (no trailing
+    slash), or paths of the site without it."""
     return {
         "key": session.key,
         "title": session.title,
@@ -141,6 +181,10 @@ def session_record(session: Session) -> dict:
         "speakers": [speaker_record(participant) for participant in session.export_participants],
         "tags": [tag.name for tag in session.export_tags],
         "transcript": transcript_value(session.export_transcripts),
+        "recordings": [recording_record(recording) for recording in session.export_recordings],
+        "documents": [
+            document_record(document, site_url=site_url) for document in session.export_documents
+        ],
         "report": {
             "summary": session.report_summary,
             "key_takeaways": session.key_takeaways,

@@ -18,6 +18,7 @@ from django.http import StreamingHttpResponse
 from sessions.importing import KNOWN_FIELDS, Record, import_sessions, read_records
 from sessions.importing.records import MEETING_FIELDS
 from sessions.models import (
+    Document,
     Meeting,
     Participant,
     Session,
@@ -39,8 +40,10 @@ from sessions.open_data.exporters import (
     sessions_for_export,
 )
 from tests.factories import (
+    DocumentFactory,
     MeetingFactory,
     ParticipantFactory,
+    RecordingFactory,
     SessionFactory,
     SessionTypeFactory,
     SpeakerFactory,
@@ -131,6 +134,22 @@ def every_field():
     TranscriptFactory(
         session=seed, text="Good morning.\n\nWelcome to the workshop, “everyone”; let us begin."
     )
+    RecordingFactory(
+        session=seed,
+        url="https://www.youtube.com/watch?v=Qm4fT8kLr2w",
+        title="Floor",
+        length=datetime.timedelta(hours=1, minutes=29, seconds=40),
+        order=0,
+    )
+    RecordingFactory(
+        session=seed, url="https://www.youtube.com/watch?v=Zp7cN1xVd0s", language="es", order=1
+    )
+    DocumentFactory(
+        session=seed,
+        url="https://www.intgovforum.org/en/filedepot_download/382/25211",
+        title="Workshop proposal",
+        kind=Document.Kind.PROPOSAL,
+    )
     # Two sessions of the same title: their slugs tell them apart in creation order.
     for number in range(2):
         SessionFactory(
@@ -151,7 +170,8 @@ def catalogue() -> dict[str, dict]:
     Any concrete field of Session is included, so that a field added to the model and
     left out of the export makes the round trip fail. Left out: the database ids, the
     times the rows were written, and the search vector and stakeholder groups, which
-    are the database's own (worked out from the rest).
+    are the database's own (worked out from the rest); and the documents uploaded in the
+    admin, which no import writes.
     """
     skipped = {
         "id",
@@ -167,6 +187,8 @@ def catalogue() -> dict[str, dict]:
         "strategies",
         "tags",
         "transcripts",
+        "recordings",
+        "documents",
         Prefetch("participants", Participant.objects.select_related("speaker")),
     )
     result = {}
@@ -191,6 +213,10 @@ def catalogue() -> dict[str, dict]:
             ],
             tags=sorted(tag.name for tag in session.tags.all()),
             transcripts=[(t.language, t.text) for t in session.transcripts.all()],
+            recordings=[(r.url, r.language, r.title, r.length) for r in session.recordings.all()],
+            documents=[
+                (d.url, d.title, d.kind, d.language) for d in session.documents.all() if d.url
+            ],
         )
         result[session.key] = values
     return result
@@ -263,7 +289,10 @@ def test_a_second_import_of_an_export_changes_nothing(tmp_path, every_field):
     assert (result.created, result.updated, result.unchanged) == (0, 0, Session.objects.count())
 
 
-def test_the_csv_round_trip_keeps_everything_but_the_speakers_details(tmp_path, every_field):
+def test_the_csv_round_trip_keeps_everything_but_the_details_of_speakers_and_recordings(
+    tmp_path, every_field
+):
+    """CSV names a speaker, a recording and a document by its name or URL alone."""
     before = catalogue()
     path = tmp_path / "catalogue.csv"
     export(path)
@@ -273,6 +302,8 @@ def test_the_csv_round_trip_keeps_everything_but_the_speakers_details(tmp_path, 
     after = catalogue()
     for values in (*before.values(), *after.values()):
         values["speakers"] = sorted({speaker[0] for speaker in values.pop("speakers")})
+        for name in ("recordings", "documents"):
+            values[name] = [url for url, *_ in values[name]]
     assert after == before
 
 
@@ -367,6 +398,23 @@ def test_a_record_carries_every_field_of_the_import_format(every_field):
         ],
         "tags": ["IPv6", "Open data"],
         "transcript": "Good morning.\n\nWelcome to the workshop, “everyone”; let us begin.",
+        "recordings": [
+            {
+                "url": "https://www.youtube.com/watch?v=Qm4fT8kLr2w",
+                "language": "en",
+                "title": "Floor",
+                "length": "01:29:40",
+            },
+            {"url": "https://www.youtube.com/watch?v=Zp7cN1xVd0s", "language": "es", "title": ""},
+        ],
+        "documents": [
+            {
+                "url": "https://www.intgovforum.org/en/filedepot_download/382/25211",
+                "title": "Workshop proposal",
+                "kind": "proposal",
+                "language": "en",
+            }
+        ],
         "report": {"summary": "", "key_takeaways": "", "calls_to_action": ""},
     }
 
@@ -382,6 +430,7 @@ def test_empty_fields_are_given_as_empty_text_so_an_import_clears_them(every_fie
     assert record["start_time"] == record["end_time"] == ""
     assert record["description"] == record["url"] == record["transcript"] == ""
     assert record["related"] == record["strategies"] == record["tags"] == []
+    assert record["recordings"] == record["documents"] == []
     assert record["speakers"] == [
         {"name": "Kwame Mensah", "organisation": "", "stakeholder": "", "role": "rapporteur"}
     ]
@@ -495,6 +544,10 @@ def test_csv_exporter_writes_the_import_fields_and_joins_lists_with_semicolons(e
     assert rows[0]["speakers"] == "Yolanda Martínez;Ana Silva;Yolanda Martínez"
     assert rows[0]["views"] == "1127"
     assert rows[0]["transcript"].startswith("Good morning.\n\nWelcome")
+    assert rows[0]["recordings"] == (
+        "https://www.youtube.com/watch?v=Qm4fT8kLr2w;https://www.youtube.com/watch?v=Zp7cN1xVd0s"
+    )
+    assert rows[0]["documents"] == "https://www.intgovforum.org/en/filedepot_download/382/25211"
 
 
 def test_csv_exporter_output_reads_back_through_the_importer(tmp_path, every_field):
@@ -515,8 +568,9 @@ def test_exporters_read_sessions_in_chunks_with_a_constant_number_of_queries_eac
 ):
     SessionFactory.create_batch(5)
     # Their meetings in one query; the sessions in one, fetched a chunk of two at a time;
-    # each chunk then costs five: related, strategies, participants, tags and transcripts.
-    with django_assert_num_queries(1 + 1 + 3 * 5):
+    # each chunk then costs seven: related, strategies, participants, tags, transcripts,
+    # recordings and documents.
+    with django_assert_num_queries(1 + 1 + 3 * 7):
         document = json.loads(exported(JsonExporter, chunk_size=2))
     assert len(document["sessions"]) == 5
 
@@ -679,8 +733,8 @@ def test_a_download_costs_a_constant_number_of_queries(
     sessions = bulk_sessions(session_count, linked=True, strategies=[mexico_strategy])
     # The catalogue version and the filter's years kept for it; the filter's type; the
     # sessions' meetings; the sessions; then related, strategies, participants with their
-    # speakers, tags and transcripts.
-    with django_assert_num_queries(10):
+    # speakers, tags, transcripts, recordings and documents.
+    with django_assert_num_queries(12):
         response = client.get(f"/sessions/export.{extension}?type=workshop")
         content = streamed(response).decode("utf-8-sig")
     assert all(session.key in content for session in sessions)
