@@ -26,7 +26,8 @@ urlpatterns = [
     path(
         "sitemap-<section>.xml",
         sitemap_views.sitemap,
-        {"sitemaps": SITEMAPS},
+        # Django's template, with room for the sessions' videos.
+        {"sitemaps": SITEMAPS, "template_name": "sitemap_with_videos.xml"},
         name="sitemap-section",
     ),
     path(

@@ -97,6 +97,9 @@ EXPECTED_POLICY = {
     "img-src": ["'self'", "data:"],
     "object-src": ["'none'"],
     "base-uri": ["'self'"],
+    # Recordings: the private players, put in when play is pressed, and media files.
+    "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+    "media-src": ["'self'", "https:"],
     "frame-ancestors": ["'none'"],
     "form-action": ["'self'"],
 }

@@ -36,6 +36,7 @@ from sessions.browsing.filters import (
 from sessions.caching import page_cache
 from sessions.caching.version import reading_one_version
 from sessions.models import (
+    Document,
     Meeting,
     Participant,
     Session,
@@ -47,6 +48,8 @@ from sessions.models import (
 )
 from sessions.models.session import FIRST_SESSION_DAY, LAST_SESSION_DAY
 from strategies.models import Enabler, Objective, Strategy
+
+from .archive import archive_prefetches, web_address
 
 # Serializers: what each object looks like
 
@@ -97,6 +100,55 @@ class ReportSerializer(serializers.Serializer):
     summary = serializers.CharField(read_only=True, source="report_summary")
     key_takeaways = serializers.CharField(read_only=True, help_text="An ordered list.")
     calls_to_action = serializers.CharField(read_only=True, help_text="An ordered list.")
+
+
+class RecordingSerializer(serializers.Serializer):
+    """A recording of a session, in one language."""
+
+    url = WebAddressField(help_text="Where it plays: YouTube, Vimeo, a webcast or a media file.")
+    language = serializers.CharField(read_only=True, help_text="Language code, e.g. en, es.")
+    title = serializers.CharField(read_only=True, help_text='e.g. "Day 2, morning"; may be empty.')
+    length = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        source="length_in_seconds",
+        help_text="In seconds; null when not known.",
+    )
+
+
+@extend_schema_field(
+    {"type": "string", "enum": Document.Kind.values}, component_name="DocumentKindEnum"
+)
+class DocumentKindField(serializers.CharField):
+    """A document's kind. Its choices are a component of their own: enum naming would
+    otherwise see two sets called "kind" (a meeting's too) and warn."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+
+class DocumentSerializer(serializers.Serializer):
+    """A document of a session, in one language: a link, or a file uploaded here."""
+
+    title = serializers.CharField(read_only=True)
+    kind = DocumentKindField(help_text="Proposal, report, presentation, transcript or other.")
+    language = serializers.CharField(read_only=True, help_text="Language code, e.g. en, es.")
+    url = serializers.SerializerMethodField(
+        help_text="The link (http or https, else empty), or the absolute address of the "
+        "file's download from this site."
+    )
+    file_type = serializers.CharField(
+        read_only=True, help_text="An uploaded file's type, e.g. PDF; empty for a link."
+    )
+    size = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="An uploaded file's size in bytes; else null."
+    )
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_url(self, document: Document) -> str:
+        if document.file:
+            return site_url(self.context.get("request"), document.get_absolute_url())
+        return web_address(document.url)
 
 
 class StrategyRefSerializer(serializers.Serializer):
@@ -155,6 +207,12 @@ class SessionSerializer(serializers.Serializer):
         read_only=True,
         source="*",
         help_text="The session report: summary, key takeaways, calls to action.",
+    )
+    recordings = RecordingSerializer(
+        many=True, read_only=True, help_text="Its recordings, in the order its page plays them."
+    )
+    documents = DocumentSerializer(
+        many=True, read_only=True, help_text="Its documents, in the order its page lists them."
     )
     url = WebAddressField(
         help_text="The session's page on the IGF website (http or https), or empty."
@@ -311,7 +369,7 @@ class SpeakerSerializer(serializers.Serializer):
 def sessions_for_api() -> QuerySet[Session]:
     """Published sessions with everything the API shows of them: the session with its
     type, topic, meeting and venue, then one query each for strategies, objectives, enablers,
-    participants, tags and hand-linked related sessions."""
+    participants, tags, hand-linked related sessions, recordings and documents."""
     return (
         Session.objects.published()
         .for_list()
@@ -332,6 +390,7 @@ def sessions_for_api() -> QuerySet[Session]:
                 Session.objects.published().only("pk", "slug").order_by("-views", "-date", "pk"),
                 to_attr="published_related",
             ),
+            *archive_prefetches(),
         )
     )
 

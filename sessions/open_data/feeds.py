@@ -3,6 +3,8 @@
 A feed takes the same filters as /sessions/ through SessionFilter, so any list a
 visitor builds can be followed in a feed reader. A filter value that is not valid is
 ignored, as on the list page. Newest publications come first, whatever `sort` says.
+An entry carries the session's report, and its recordings as enclosures (RSS allows
+one: the first).
 """
 
 import re
@@ -10,20 +12,24 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib.syndication.views import Feed
-from django.db.models import F, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.translation import gettext, gettext_lazy
 
 from sessions.browsing.filters import SessionFilter
-from sessions.models import Session
+from sessions.models import Recording, Session
+
+from .archive import web_address
 
 FEED_TITLE = gettext_lazy("IGF sessions")
 FEED_LENGTH = 50
 # The date in the items' tag: URIs (RFC 4151); it must never change.
 TAG_DATE = "2025"
+# An enclosure's length in bytes when it is not known, as RSS 2.0 advises.
+UNKNOWN_LENGTH = "0"
 # XML 1.0 cannot carry these at all, so a stray one in a title must not break the feed.
 XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -111,10 +117,11 @@ def _query_value(value) -> str:
 
 
 def sessions_for_feed(session_filter: SessionFilter, *, limit: int = FEED_LENGTH) -> QuerySet:
-    """The `limit` sessions of the filtered list published last; two queries."""
+    """The `limit` sessions of the filtered list published last; three queries (the
+    sessions, their tags, their recordings)."""
     return (
         session_filter.qs.select_related("type", "topic", "meeting__venue")
-        .prefetch_related("tags")
+        .prefetch_related("tags", Prefetch("recordings", Recording.objects.order_by("order", "pk")))
         .order_by(F("published_at").desc(nulls_last=True), "-pk")[:limit]
     )
 
@@ -191,6 +198,14 @@ class SessionsFeed(Feed):
     def item_updateddate(self, item: Session):
         return item.updated_at
 
+    def item_enclosures(self, item: Session) -> list[Enclosure]:
+        """Each recording on the web, with its file's content type (a page's for a player)."""
+        return [
+            Enclosure(url, UNKNOWN_LENGTH, recording.media_type)
+            for recording in item.recordings.all()
+            if (url := web_address(recording.url))
+        ]
+
     def item_categories(self, item: Session) -> list[str]:
         names = [item.type.name, item.topic.name, *(tag.name for tag in item.tags.all())]
         return [xml_text(name) for name in names]
@@ -199,6 +214,10 @@ class SessionsFeed(Feed):
 class SessionsRssFeed(SessionsFeed):
     feed_type = Rss201rev2Feed
     feed_name = "sessions:feed-rss"
+
+    def item_enclosures(self, item: Session) -> list[Enclosure]:
+        # RSS 2.0 allows an item one enclosure (Django refuses more).
+        return super().item_enclosures(item)[:1]
 
 
 def atom_feed(request: HttpRequest) -> HttpResponse:

@@ -4,17 +4,37 @@ Only published sessions appear, and only the meetings, venues, years, speakers a
 have some. Sessions and speakers can be many, so they stay querysets that Django
 pages at 50,000 URLs per sitemap; the small sections are read once into a list.
 Each section costs a fixed number of queries, whatever the catalogue's size.
+
+A session with a YouTube recording has a video entry for it, in Google's video sitemap
+extension (templates/sitemap_with_videos.xml). Google needs a thumbnail for each, and
+only YouTube gives one without asking its API: a Vimeo recording or a media file has no
+entry.
 """
 
-from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, Q, QuerySet
-from django.db.models.functions import ExtractYear
-from django.urls import reverse
+import re
 
-from sessions.models import Meeting, Session, Speaker, Tag, Venue
+from django.contrib.sitemaps import Sitemap
+from django.db.models import F, Max, Q, QuerySet
+from django.db.models.functions import ExtractYear, Substr
+from django.urls import reverse
+from django.utils.text import Truncator
+
+from sessions.models import Meeting, Recording, Session, Speaker, Tag, Venue
 from strategies.sitemaps import StrategySitemap
 
+from .archive import embed_url, thumbnail_url
+from .exporters import printable
+from .structured_data import plain_text
+
 PUBLISHED_SESSIONS = Q(sessions__status=Session.Status.PUBLISHED)
+# Google's bounds: a video's description in characters, its duration in seconds.
+VIDEO_DESCRIPTION_LENGTH = 2048
+VIDEO_SECONDS = range(1, 28_801)
+# How much of a description's HTML is read for a video's: ample for 2,048 characters of
+# text, and a whole page of the sitemap never carries whole descriptions.
+DESCRIPTION_READ = 8 * VIDEO_DESCRIPTION_LENGTH
+# A tag the cut above may have left open at the end.
+CUT_TAG = re.compile(r"<[^>]*$")
 
 
 class PageSitemap(Sitemap):
@@ -45,9 +65,62 @@ class SessionSitemap(Sitemap):
     def lastmod(self, session: Session):
         return session.updated_at
 
+    def get_urls(self, page=1, site=None, protocol=None) -> list[dict]:
+        """The page's URLs, each with its session's `videos`: one query for the page,
+        whatever its size."""
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        if urls:
+            videos = session_videos(first=urls[0]["item"].pk, last=urls[-1]["item"].pk)
+            for url in urls:
+                url["videos"] = videos.get(url["item"].pk, [])
+        return urls
+
     def get_latest_lastmod(self):
         # One aggregate, rather than Django's default of reading every session.
         return Session.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+
+
+def session_videos(*, first: int, last: int) -> dict[int, list[dict]]:
+    """The video entries of the published sessions with a pk from `first` to `last` (the
+    items are in pk order, so that is a page of them), by session pk.
+
+    Read by range rather than by a list of pks: a page may hold 50,000 sessions, more
+    than a query may have parameters.
+    """
+    recordings = (
+        Recording.objects.filter(
+            session__status=Session.Status.PUBLISHED, session__pk__range=(first, last)
+        )
+        .annotate(
+            session_title=F("session__title"),
+            session_description=Substr("session__description", 1, DESCRIPTION_READ),
+        )
+        .order_by("session", "order", "pk")
+    )
+    videos: dict[int, list[dict]] = {}
+    for recording in recordings:
+        if video := video_entry(recording):
+            videos.setdefault(recording.session_id, []).append(video)
+    return videos
+
+
+def video_entry(recording: Recording) -> dict | None:
+    """A recording as Google's video sitemap has it, or None without a thumbnail."""
+    thumbnail = thumbnail_url(recording)
+    if not thumbnail:
+        return None
+    title = recording.session_title
+    if recording.title:
+        title = f"{title}: {recording.title}"
+    description = plain_text(CUT_TAG.sub("", recording.session_description)) or title
+    seconds = recording.length_in_seconds
+    return {
+        "thumbnail_loc": thumbnail,
+        "title": printable(title),
+        "description": printable(Truncator(description).chars(VIDEO_DESCRIPTION_LENGTH)),
+        "player_loc": embed_url(recording),
+        "duration": seconds if seconds in VIDEO_SECONDS else None,
+    }
 
 
 class ListedSitemap(Sitemap):

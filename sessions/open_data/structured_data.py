@@ -2,7 +2,10 @@
 engines and other machines.
 
 https://schema.org/Event. Times carry the venue's UTC offset when the venue has a time
-zone; a session without a start time is an all-day event given by its date alone.
+zone; a session without a start time is an all-day event given by its date alone. A
+session's recordings are the works it was recorded in (`recordedIn`: a VideoObject, an
+AudioObject for an audio file); its documents and its report are works about it
+(`subjectOf`: DigitalDocument, Report).
 """
 
 import datetime
@@ -15,7 +18,18 @@ from django.template.loader import render_to_string
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
-from sessions.models import Meeting, Participant, Session, Speaker, Tag, Venue
+from sessions.models import (
+    Document,
+    Meeting,
+    Participant,
+    Recording,
+    Session,
+    Speaker,
+    Tag,
+    Venue,
+)
+
+from .archive import document_url, embed_url, is_audio, iso_duration, thumbnail_url, web_address
 
 SCHEMA = "https://schema.org"
 ORGANIZER = {
@@ -144,6 +158,56 @@ def meeting_event(meeting: Meeting, *, page_url: str) -> dict:
     return event
 
 
+def recording_object(recording: Recording, *, session: Session, description: str) -> dict:
+    """A recording as a schema.org VideoObject, or AudioObject for an audio file: its
+    player's address for a YouTube or Vimeo video, its file's for a media file."""
+    media = {
+        "@type": "AudioObject" if is_audio(recording) else "VideoObject",
+        "name": f"{session.title}: {recording.title}" if recording.title else session.title,
+        "description": description,
+        "uploadDate": session.date.isoformat(),
+        "url": recording.url,
+        "inLanguage": recording.language,
+    }
+    if embed := embed_url(recording):
+        media["embedUrl"] = embed
+    elif recording.player.kind in {"audio", "video"}:
+        media["contentUrl"] = recording.url
+        media["encodingFormat"] = recording.media_type
+    if thumbnail := thumbnail_url(recording):
+        media["thumbnailUrl"] = thumbnail
+    if recording.length is not None:
+        media["duration"] = iso_duration(recording.length)
+    return media
+
+
+def document_object(document: Document, *, url: str) -> dict:
+    data = {
+        "@type": "DigitalDocument",
+        "name": document.title,
+        "url": url,
+        "inLanguage": document.language,
+    }
+    if document.file:
+        data["encodingFormat"] = document.content_type.split(";")[0]
+    return data
+
+
+def report_object(session: Session, *, page_url: str) -> dict:
+    """The session's report, which its page shows: in English, by the IGF."""
+    report = {
+        "@type": "Report",
+        "@id": f"{page_url}#report",
+        "name": f"Session report: {session.title}",
+        "url": page_url,
+        "inLanguage": "en",
+        "author": ORGANIZER,
+    }
+    if summary := plain_text(session.report_summary):
+        report["abstract"] = summary
+    return report
+
+
 def session_event(
     session: Session,
     *,
@@ -152,26 +216,33 @@ def session_event(
     meeting_url: str | None = None,
     participants: Iterable[Participant] | None = None,
     tags: Iterable[Tag] | None = None,
+    recordings: Iterable[Recording] | None = None,
+    documents: Iterable[Document] | None = None,
 ) -> dict:
     """The schema.org Event for `session`, whose page is at the absolute `page_url`, part
     of its meeting (`superEvent`) whose page is at `meeting_url`, when given.
 
-    `participants` (with their speakers) and `tags` are those the page has read
-    already; whichever is not given is read here, one query each.
+    `participants` (with their speakers), `tags`, `recordings` and `documents` are those
+    the page has read already; whichever is not given is read here, one query each.
     """
     if participants is None:
         participants = session.participants.select_related("speaker")
     if tags is None:
         tags = session.tags.all()
+    if recordings is None:
+        recordings = session.recordings.all()
+    if documents is None:
+        documents = session.documents.all()
     start, end = event_dates(session)
     online = is_online(session.venue)
+    description = plain_text(session.description) or header_line_text(session)
     event = {
         "@context": SCHEMA,
         "@type": "Event",
         "@id": f"{page_url}#event",
         "identifier": session.key,
         "name": session.title,
-        "description": plain_text(session.description) or header_line_text(session),
+        "description": description,
         "url": page_url,
         "startDate": start,
     }
@@ -198,6 +269,21 @@ def session_event(
         event["performer"] = [person(speaker) for speaker in speakers.values()]
     if keywords := [tag.name for tag in tags]:
         event["keywords"] = ", ".join(keywords)
+    if recorded := [
+        recording_object(recording, session=session, description=description)
+        for recording in recordings
+        if web_address(recording.url)
+    ]:
+        event["recordedIn"] = recorded
+    about = [
+        document_object(document, url=url)
+        for document in documents
+        if (url := document_url(document, base_url=page_url))
+    ]
+    if session.has_report:
+        about.append(report_object(session, page_url=page_url))
+    if about:
+        event["subjectOf"] = about
     event["interactionStatistic"] = {
         "@type": "InteractionCounter",
         "interactionType": f"{SCHEMA}/ViewAction",

@@ -81,8 +81,9 @@ def social_description(session: Session) -> str:
 def session_json_ld(context, session: Session, view_count: int | None = None) -> SafeString:
     """The session as a schema.org Event in a JSON-LD data block.
 
-    Uses the participants and tags the session page has prefetched (selectors'
-    `session_for_page`), so the block costs no query of its own there.
+    Uses the participants, tags, recordings and documents the session page has
+    prefetched (selectors' `session_for_page`), so the block costs no query of its own
+    there.
     """
     request = context["request"]
     event = session_event(
@@ -92,6 +93,8 @@ def session_json_ld(context, session: Session, view_count: int | None = None) ->
         meeting_url=request.build_absolute_uri(session.meeting.get_absolute_url()),
         participants=getattr(session, "ordered_participants", None),
         tags=getattr(session, "tags_by_name", None),
+        recordings=session.recordings.all(),
+        documents=session.documents.all(),
     )
     return json_ld_script(event)
 

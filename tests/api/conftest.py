@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.utils.text import slugify
 
-from sessions.models import Participant, Session, Speaker
+from sessions.models import Document, Participant, Recording, Session, Speaker
 from sessions.search import refresh_search_vectors
 from tests.factories import (
     ParticipantFactory,
@@ -67,7 +67,8 @@ def seed_session_with_people(seed_session):
 @pytest.fixture
 def make_full_catalogue(make_catalogue):
     """make_full_catalogue(n): make_catalogue(n), each session also with participants,
-    tags and a hand-linked related session, so that every part of a session is read."""
+    tags, a hand-linked related session, two recordings and two documents (a link and
+    an uploaded file), so that every part of a session is read."""
 
     def make(session_count: int) -> list[Session]:
         sessions = make_catalogue(session_count)
@@ -84,6 +85,27 @@ def make_full_catalogue(make_catalogue):
         Session.related.through.objects.bulk_create(
             Session.related.through(from_session=session, to_session=sessions[number - 1])
             for number, session in enumerate(sessions)
+        )
+        Recording.objects.bulk_create(
+            Recording(session=session, url=url, language=language, order=order)
+            for session in sessions
+            for order, (url, language) in enumerate(
+                [
+                    (f"https://www.youtube.com/watch?v=bulk{session.pk:07d}", "en"),
+                    (f"https://media.example.org/{session.pk}.mp3", "es"),
+                ]
+            )
+        )
+        # Bulk writes skip save(), which would store the file; the API reads only its name.
+        Document.objects.bulk_create(
+            document
+            for session in sessions
+            for document in (
+                Document(session=session, title="Proposal", url="https://example.org/p.pdf"),
+                Document(
+                    session=session, title="Slides", file=f"documents/{session.key}/s.pdf", size=9
+                ),
+            )
         )
         # Bulk writes send no signal: index the words for PostgreSQL's full-text search.
         refresh_search_vectors([session.pk for session in sessions])

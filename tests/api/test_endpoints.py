@@ -344,18 +344,18 @@ def endpoint_urls() -> list[tuple[str, int]]:
     return [
         # The catalogue version and the years with sessions (the FilterSet's year
         # choices, kept per version), count, page, then one query each for strategies,
-        # objectives, enablers, participants, tags, related.
-        ("/api/sessions/", 10),
-        ("/api/sessions/?sort=-views&page_size=100", 10),
+        # objectives, enablers, participants, tags, related, recordings, documents.
+        ("/api/sessions/", 12),
+        ("/api/sessions/?sort=-views&page_size=100", 12),
         # As above, plus one look-up for each of the six slugs.
         (
             "/api/sessions/?year=2007&venue=rio-de-janeiro-brazil&type=workshop&topic=other"
             "&strategy=national-digital-strategy&speaker={speaker}&stakeholder=government"
             "&tag={tag}&q=session&sort=title",
-            16,
+            18,
         ),
-        # The session, then its six kinds of linked objects.
-        ("/api/sessions/{session}/", 7),
+        # The session, then its eight kinds of linked objects.
+        ("/api/sessions/{session}/", 9),
         # Count and page; the object alone.
         ("/api/meetings/", 2),
         ("/api/meetings/igf-2015/", 1),

@@ -115,6 +115,8 @@ def test_the_session_shape_is_documented_field_by_field(client):
         "venue",
         "description",
         "report",
+        "recordings",
+        "documents",
         "url",
         "views",
         "strategies",

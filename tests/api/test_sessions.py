@@ -59,6 +59,8 @@ def test_session_detail_has_the_documented_shape(client, seed_session_with_peopl
             "<p>Mexico's National Digital Strategy, its 5 objectives and 5 enablers.</p>"
         ),
         "report": {"summary": "", "key_takeaways": "", "calls_to_action": ""},
+        "recordings": [],
+        "documents": [],
         "url": "",
         "views": 41,
         "strategies": [{"name": "National Digital Strategy", "slug": "national-digital-strategy"}],

@@ -8,7 +8,12 @@ lasts `FRAB_DEFAULT_DURATION`, as the format needs both. Times are in the venue'
 zone, else that of the annual meeting's venue, else UTC. The language is English, the
 IGF's working language.
 
-Uses `records` for a session's guid and text, `calendar` for time zones.
+Recordings are links of type "media" after the session's IGF page, as c3voc's schema
+types a link; the XML also names the first as the event's `recording/url`. Documents
+are attachments, a presentation typed "slides". Only http(s) addresses go in.
+
+Uses `records` for a session's guid and text, `calendar` for time zones, and
+`open_data.archive` for the recordings' and documents' addresses.
 """
 
 import datetime
@@ -20,7 +25,8 @@ from collections.abc import Iterable
 
 from django.db.models import Prefetch, QuerySet
 
-from sessions.models import Meeting, Participant, Session, Venue
+from sessions.models import Document, Meeting, Participant, Recording, Session, Venue
+from sessions.open_data.archive import archive_prefetches, document_url, web_address
 
 from .calendar import at, time_zone
 from .records import GENERATOR, GUID_NAMESPACE, plain_text, printable, session_guid
@@ -31,6 +37,9 @@ FRAB_TIMESLOT = "00:15"
 FRAB_LANGUAGE = "en"
 # frab's event types, from a session type's name; anything else is a discussion.
 FRAB_TYPES = (("workshop", "workshop"), ("lightning", "talk"), ("talk", "talk"))
+# c3voc's types of links and attachments (its schema's "Reference") that ours are.
+RECORDING_LINK = "media"
+SLIDES = "slides"
 
 
 def _hours_minutes(duration: datetime.timedelta) -> str:
@@ -48,7 +57,8 @@ def _guid(name: str) -> str:
 
 
 def schedule_sessions(year_sessions: QuerySet[Session]) -> QuerySet[Session]:
-    """A year's sessions with what a schedule shows (and nothing a page adds): two queries."""
+    """A year's sessions with what a schedule shows (and nothing a page adds): four
+    queries (the sessions, participants, recordings, documents)."""
     participants = Prefetch(
         "participants",
         Participant.objects.select_related("speaker").order_by("order", "pk"),
@@ -57,7 +67,7 @@ def schedule_sessions(year_sessions: QuerySet[Session]) -> QuerySet[Session]:
     return (
         year_sessions.select_related("type", "topic", "meeting__venue")
         .prefetch_related(None)
-        .prefetch_related(participants)
+        .prefetch_related(participants, *archive_prefetches())
     )
 
 
@@ -176,6 +186,11 @@ def _frab_event(
     links = (
         [{"url": session.url, "title": "This session on the IGF website"}] if session.url else []
     )
+    links += [
+        {"url": url, "title": _recording_title(recording), "type": RECORDING_LINK}
+        for recording in session.recordings.all()
+        if (url := web_address(recording.url))
+    ]
     return {
         "id": session.pk,
         "guid": str(session_guid(session)),
@@ -204,8 +219,25 @@ def _frab_event(
             for participant in session.export_participants
         ],
         "links": links,
-        "attachments": [],
+        "attachments": [
+            _attachment(document, url)
+            for document in session.documents.all()
+            if (url := document_url(document, base_url=site_url))
+        ],
     }
+
+
+def _recording_title(recording: Recording) -> str:
+    """ "Recording (en)", or "Recording: Day 2, morning (es)" with a title."""
+    name = f"Recording: {recording.title}" if recording.title else "Recording"
+    return f"{name} ({recording.language})"
+
+
+def _attachment(document: Document, url: str) -> dict:
+    attachment = {"url": url, "title": document.title}
+    if document.kind == Document.Kind.PRESENTATION:
+        attachment["type"] = SLIDES
+    return attachment
 
 
 class FrabJsonExporter:
@@ -269,13 +301,24 @@ class FrabXmlExporter:
         recording = ElementTree.SubElement(element, "recording")
         _text_element(recording, "license", event["recording_license"])
         _text_element(recording, "optout", "true" if event["do_not_record"] else "false")
+        recordings = [link for link in event["links"] if link.get("type") == RECORDING_LINK]
+        if recordings:
+            _text_element(recording, "url", recordings[0]["url"])
         persons = ElementTree.SubElement(element, "persons")
         for person in event["persons"]:
             _text_element(persons, "person", person["name"])
-        links = ElementTree.SubElement(element, "links")
-        for link in event["links"]:
-            _text_element(links, "link", link["title"], href=printable(link["url"]))
-        ElementTree.SubElement(element, "attachments")
+        for name, references in (("links", event["links"]), ("attachments", event["attachments"])):
+            container = ElementTree.SubElement(element, name)
+            for reference in references:
+                # As c3voc's tools write one: the address as href, the type kept.
+                typed = {"type": reference["type"]} if "type" in reference else {}
+                _text_element(
+                    container,
+                    name[:-1],
+                    reference["title"],
+                    href=printable(reference["url"]),
+                    **typed,
+                )
 
 
 def _text_element(parent: ElementTree.Element, tag: str, text: str, **attributes):

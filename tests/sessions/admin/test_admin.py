@@ -968,9 +968,10 @@ def test_session_change_page_query_count(editor_client, django_assert_num_querie
     url = reverse("admin:catalogue_session_change", args=[session.pk])
     editor_client.get(url)  # the content type is looked up once a process, then cached
 
-    # Four more than before speakers and tags: the session's tags, and their labels for the
-    # autocomplete; its participants with their speakers; its transcripts.
-    with django_assert_num_queries(20):
+    # Six more than before speakers and tags: the session's tags, and their labels for the
+    # autocomplete; its participants with their speakers; its recordings; its documents;
+    # its transcripts.
+    with django_assert_num_queries(22):
         response = editor_client.get(url)
 
     assert response.status_code == 200

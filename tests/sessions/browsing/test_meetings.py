@@ -331,16 +331,16 @@ def make_meeting_with(session_count: int) -> Meeting:
         ("/sessions/?kind=regional", 11 if on_postgresql() else 14),
         # The catalogue version and the filter's years; the meeting; the sessions'
         # meetings; the sessions; related, strategies, participants, tags, transcripts.
-        ("/sessions/export.json?meeting=eurodig-2019", 10),
+        ("/sessions/export.json?meeting=eurodig-2019", 12),
         # The catalogue version and the filter's years; the meeting; the sessions.
         ("/sessions/calendar.ics?meeting=eurodig-2019", 4),
         # The catalogue version and the filter's years; the sessions; their tags.
-        ("/sessions/feed.atom?kind=regional", 4),
+        ("/sessions/feed.atom?kind=regional", 5),
         # The meeting; its sessions; their participants.
-        ("/meetings/eurodig-2019/schedule.xml", 3),
+        ("/meetings/eurodig-2019/schedule.xml", 5),
         # The catalogue version and the filter's years; the meeting; the count, the page;
         # strategies, objectives, enablers, participants, tags, related sessions.
-        ("/api/sessions/?meeting=eurodig-2019", 11),
+        ("/api/sessions/?meeting=eurodig-2019", 13),
         # The meeting with its venue and count.
         ("/api/meetings/eurodig-2019/", 1),
     ],

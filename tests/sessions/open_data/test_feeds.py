@@ -333,8 +333,8 @@ def tag_every_session(sessions: list[Session]) -> None:
 def test_feed_query_count(client, django_assert_num_queries, make_catalogue, session_count, url):
     tag_every_session(make_catalogue(session_count))
     # The catalogue version and the years with sessions kept for it (for the year
-    # filter), the sessions, their tags.
-    with django_assert_num_queries(4):
+    # filter), the sessions, their tags, their recordings.
+    with django_assert_num_queries(5):
         assert client.get(url).status_code == 200
 
 
@@ -349,7 +349,7 @@ def test_filtered_feed_query_count(
         "&strategy=national-digital-strategy&sort=title"
     )
     # As the whole feed, plus the venue, type, topic and strategy of the filters.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(f"{url}{query}")
     assert response.status_code == 200
     assert len(feedparser.parse(response.content).entries) == min(50, (session_count + 3) // 4)

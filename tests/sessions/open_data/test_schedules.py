@@ -285,8 +285,9 @@ def test_a_schedule_costs_a_constant_number_of_queries(
     client, django_assert_num_queries, session_count, extension
 ):
     bulk_sessions(session_count, linked=True, start_time=datetime.time(10))
-    # The sessions, their participants with their speakers, the meeting's venue.
-    with django_assert_num_queries(3):
+    # The sessions, their participants with their speakers, their recordings, their
+    # documents, the meeting's venue.
+    with django_assert_num_queries(5):
         response = client.get(f"/years/2015/schedule.{extension}")
     assert response.status_code == 200
 

@@ -281,7 +281,7 @@ def test_sitemap_index_query_count(
     ("section", "queries"),
     [
         ("pages", 0),
-        ("sessions", 2),  # count, page
+        ("sessions", 3),  # count, page, the page's videos
         ("meetings", 1),
         ("years", 1),
         ("venues", 1),
