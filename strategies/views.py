@@ -30,7 +30,9 @@ def strategy_detail(request: HttpRequest, slug: str) -> HttpResponse:
     sessions = (
         strategy.sessions.filter(status=PUBLISHED_SESSION)
         .select_related("type", "topic", "meeting__venue")
-        .with_tags()  # a method of the sessions' own QuerySet, reached without importing it
+        # Methods of the sessions' own QuerySet, reached without importing it.
+        .with_tags()
+        .with_marks()
         .order_by("-date", "-pk")
     )
     return render(

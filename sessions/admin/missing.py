@@ -1,6 +1,6 @@
 """What editors still have to add: for each meeting, how many of its sessions lack a
-description, speakers, a transcript or a report, each number a link to exactly those
-sessions in the session list (its "Lacks" filter)."""
+description, speakers, a recording, a transcript or a report, each number a link to
+exactly those sessions in the session list (its "Lacks" filter)."""
 
 from django.contrib import admin
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -9,15 +9,27 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from sessions.models import Meeting, Participant, Session, Transcript
+from sessions.models import Meeting, Participant, Recording, Session, Transcript
 
-# What a session may lack, as the "Lacks" filter names it, and the column's heading.
+# What a session may lack, as the "Lacks" filter names it, and the meeting list's
+# column counting it. A column is also an attribute of MeetingAdmin (places.py), so a
+# key added here needs its `missing_column` there.
 LACKING = {
     "description": _("without a description"),
     "speakers": _("without speakers"),
+    "recording": _("without a recording"),
     "transcript": _("without a transcript"),
     "report": _("without a report"),
 }
+# What the filter offers: the same, as "Lacks …" reads.
+LACKS_CHOICES = [
+    ("description", _("a description")),
+    ("speakers", _("speakers")),
+    ("recording", _("a recording")),
+    ("transcript", _("a transcript")),
+    ("report", _("a report")),
+]
+LINKED = {"speakers": Participant, "transcript": Transcript, "recording": Recording}
 
 
 def lacking(what: str, session: str = "pk") -> Q:
@@ -33,8 +45,7 @@ def lacking(what: str, session: str = "pk") -> Q:
                 f"{prefix}calls_to_action": "",
             }
         )
-    linked = {"speakers": Participant, "transcript": Transcript}[what]
-    return ~Q(Exists(linked.objects.filter(session=OuterRef(session))))
+    return ~Q(Exists(LINKED[what].objects.filter(session=OuterRef(session))))
 
 
 def with_missing_counts(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
@@ -55,15 +66,10 @@ class LacksFilter(admin.SimpleListFilter):
     parameter_name = "lacks"
 
     def lookups(self, request, model_admin):
-        return [
-            ("description", _("a description")),
-            ("speakers", _("speakers")),
-            ("transcript", _("a transcript")),
-            ("report", _("a report")),
-        ]
+        return LACKS_CHOICES
 
     def queryset(self, request, queryset: QuerySet[Session]) -> QuerySet[Session]:
-        if self.value() in LACKING:
+        if self.value() in dict(LACKS_CHOICES):
             return queryset.filter(lacking(self.value()))
         return queryset
 

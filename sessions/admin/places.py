@@ -66,6 +66,7 @@ class MeetingAdmin(SessionCountMixin, CatalogueModelAdmin):
 
     lacking_description = missing_column("description")
     lacking_speakers = missing_column("speakers")
+    lacking_recording = missing_column("recording")
     lacking_transcript = missing_column("transcript")
     lacking_report = missing_column("report")
 

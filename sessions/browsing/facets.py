@@ -3,14 +3,16 @@
 The usual rule of faceted search: the counts of a facet apply every other filter in
 use, but not the facet's own, so that with a venue chosen the venue list still says
 how many sessions each other venue would give. A value with no session is left out,
-except the one chosen, which stays (with 0) so that the form still shows it.
+except the one chosen, which stays (with 0) so that the form still shows it. The `has`
+facet's values overlap: a session with a recording and a report counts in both.
 
-On PostgreSQL the seven facets are counted by one query, which finds the sessions
+On PostgreSQL the eight facets are counted by one query, which finds the sessions
 matching the list's other filters (the search above all, the costly part) once and
-groups them seven ways (stakeholder groups by the list of them each session row keeps,
-see sessions.search.vectors); the meetings, venues, types and topics are then read by a
-query each, for their labels and order. Elsewhere each facet costs one GROUP BY query. Either way
-the counts are kept in the cache for the catalogue's version, so the same filters
+groups them eight ways (stakeholder groups by the list of them each session row keeps,
+see sessions.search.vectors; what a session has by a column for each); the meetings,
+venues, types and topics are then read by a query each, for their labels and order.
+Elsewhere each facet costs one query, and the `has` facet's counts the list too. Either
+way the counts are kept in the cache for the catalogue's version, so the same filters
 asked again (another page, another order) cost nothing. The counts are written into
 the filter form's options ("Workshop (12)"), which replaces the query that would
 otherwise read each select's choices.
@@ -30,9 +32,9 @@ from django.utils.http import urlencode
 from sessions.caching.page_cache import cached_for_version, remember_count
 from sessions.models import Participant, Session
 
-from .filters import SessionFilter
+from .filters import HAS, SessionFilter
 
-FACETS = ("year", "meeting", "kind", "venue", "type", "topic", "stakeholder")
+FACETS = ("year", "meeting", "kind", "venue", "type", "topic", "stakeholder", "has")
 # The facets read from the session's row or its meeting's, as the one query names them
 # (the stakeholder groups, many to a session, are counted apart).
 FACET_COLUMNS = {
@@ -99,7 +101,10 @@ def _facet_counts(session_filter: SessionFilter) -> dict[str, list[FacetValue]]:
         # The same query counted the list too: its paginator need not count it again.
         remember_count(session_filter.qs, total)
         return {name: _values(session_filter, name, counts[name]) for name in FACETS}
-    return {name: _count(session_filter, name) for name in FACETS}
+    facets = {name: _count(session_filter, name) for name in FACETS if name != "has"}
+    has_counts, total = _count_has(session_filter)
+    remember_count(session_filter.qs, total)  # as above
+    return {**facets, "has": _values(session_filter, "has", has_counts)}
 
 
 def _values(session_filter: SessionFilter, name: str, counts: dict[str, int]) -> list[FacetValue]:
@@ -116,8 +121,8 @@ def _counts_in_one_query(session_filter: SessionFilter) -> tuple[dict[str, dict[
     the number of sessions the list shows, in one PostgreSQL query.
 
     The sessions matching every filter but the facets' are read once (a materialised
-    CTE), each with whether it passes each facet's filter in use; a facet counts those
-    that pass all the others.
+    CTE), each with whether it passes each facet's filter in use, and whether it has
+    each thing `has=` names; a facet counts those that pass all the others.
     """
     queryset = session_filter.queryset.all()
     chosen = {}
@@ -128,7 +133,11 @@ def _counts_in_one_query(session_filter: SessionFilter) -> tuple[dict[str, dict[
         else:
             queryset = session_filter.filters[name].filter(queryset, value)
     passes = {
-        f"passes_{name}": Q(
+        # What a session has is a condition on each row, joining nothing; the other
+        # filters may join, so their sessions are asked of the filter itself.
+        f"passes_{name}": HAS[value]
+        if name == "has"
+        else Q(
             pk__in=session_filter.filters[name]
             .filter(Session.objects.all(), value)
             .order_by()
@@ -140,6 +149,7 @@ def _counts_in_one_query(session_filter: SessionFilter) -> tuple[dict[str, dict[
         facet_id=F("pk"),
         **{f"facet_{name}": column for name, column in FACET_COLUMNS.items()},
         facet_groups=F("stakeholder_groups"),
+        **{f"has_{what}": condition for what, condition in HAS.items()},
         **passes,
     )
     base_sql, params = base.query.sql_with_params()
@@ -162,6 +172,13 @@ def _counts_in_one_query(session_filter: SessionFilter) -> tuple[dict[str, dict[
         f"FROM base CROSS JOIN LATERAL "
         f"unnest(string_to_array(base.{quote('facet_groups')}, ' ')) AS groups(stakeholder_group) "
         f"WHERE {others_pass('stakeholder')} GROUP BY 2"
+    )
+    # Unpivoted, each session counts once for each thing it has.
+    has_rows = ", ".join(f"('{what}', base.{quote(f'has_{what}')})" for what in HAS)
+    parts.append(
+        f"SELECT 'has', marks.what, COUNT(*) "
+        f"FROM base CROSS JOIN LATERAL (VALUES {has_rows}) AS marks(what, present) "
+        f"WHERE marks.present AND {others_pass('has')} GROUP BY 2"
     )
     every_filter = " AND ".join(f"base.{quote(f'passes_{name}')}" for name in chosen) or "TRUE"
     parts.append(f"SELECT 'total', NULL, COUNT(*) FROM base WHERE {every_filter}")
@@ -202,6 +219,19 @@ def _count(session_filter: SessionFilter, name: str) -> list[FacetValue]:
         )
         counts = {row["speaker__stakeholder_group"]: row["count"] for row in rows}
     return _choices_with_counts(field, counts, chosen)
+
+
+def _count_has(session_filter: SessionFilter) -> tuple[dict[str, int], int]:
+    """The `has` facet's counts by value, and the number of sessions the list shows, in one
+    query: the list is the sessions counted here that have what `has` asks, if anything."""
+    matching = sessions_matching_all_but(session_filter, "has").values("pk")
+    chosen = session_filter.valid_values.get("has")
+    counts = Session.objects.filter(pk__in=matching).aggregate(
+        total=Count("pk", filter=HAS[chosen]) if chosen else Count("pk"),
+        **{what: Count("pk", filter=condition) for what, condition in HAS.items()},
+    )
+    total = counts.pop("total")
+    return counts, total
 
 
 def _choices_with_counts(

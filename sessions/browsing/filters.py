@@ -1,5 +1,5 @@
 """Filtering and sorting the session list:
-/sessions/?year=&meeting=&kind=&venue=&type=&topic=&strategy=&speaker=&stakeholder=&tag=&q=&sort=
+/sessions/?year=&meeting=&kind=&venue=&type=&topic=&strategy=&speaker=&stakeholder=&tag=&has=&q=&sort=
 
 Every filter lives in the query string, so any view of the list can be bookmarked
 and shared. A value that is not valid (an unknown slug, a year without sessions, a
@@ -14,7 +14,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import slug_re
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import QueryDict
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
@@ -22,7 +22,17 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from igf_catalogue.filter_errors import MALFORMED, NAMES_NOTHING
-from sessions.models import Meeting, Session, SessionType, Speaker, Tag, Topic, Venue
+from sessions.models import (
+    Meeting,
+    Recording,
+    Session,
+    SessionType,
+    Speaker,
+    Tag,
+    Topic,
+    Transcript,
+    Venue,
+)
 from sessions.models.session import FIRST_SESSION_DAY, LAST_SESSION_DAY
 from sessions.search import search_sessions
 from strategies.models import Strategy
@@ -31,7 +41,7 @@ from .selectors import in_public_use, years_with_sessions
 
 FILTER_PARAMETERS = (
     "year", "meeting", "kind", "venue", "type", "topic", "strategy", "speaker", "stakeholder",
-    "tag", "q",
+    "tag", "has", "q",
 )  # fmt: skip
 # How each filter in use is named on its chip.
 CHIP_LABELS = {
@@ -45,7 +55,20 @@ CHIP_LABELS = {
     "speaker": _("Speaker"),
     "stakeholder": _("Stakeholder"),
     "tag": _("Tag"),
+    "has": _("Has"),
     "q": _("Search"),
+}
+# What a session may have left behind, for `has=`: the sessions that have it. The same
+# as the marks on a session's tile (SessionQuerySet.with_marks, Session.has_report).
+HAS_CHOICES = [
+    ("recording", _("A recording")),
+    ("transcript", _("A transcript")),
+    ("report", _("A report")),
+]
+HAS = {
+    "recording": Q(Exists(Recording.objects.filter(session=OuterRef("pk")))),
+    "transcript": Q(Exists(Transcript.objects.filter(session=OuterRef("pk")))),
+    "report": ~Q(report_summary="", key_takeaways="", calls_to_action=""),
 }
 SORT_ORDERS = {
     # Each ends on the primary key, so a page never shifts between two requests.
@@ -283,6 +306,16 @@ class SessionFilter(django_filters.FilterSet):
         queryset=in_public_use(Tag.objects.all(), "tags"),
         method="tagged",
     )
+    # One value: every list of filters (a feed's, a download's name) carries a value per
+    # parameter, and a select offers one.
+    has = django_filters.ChoiceFilter(
+        label=_("Has"),
+        choices=HAS_CHOICES,
+        empty_label=_("Anything"),
+        method="having",
+        widget=OptionsSelect,
+        error_messages={"invalid_choice": _("That is not something a session can have.")},
+    )
     q = django_filters.CharFilter(
         label=_("Search titles, descriptions, speakers, tags and transcripts"),
         method="search",
@@ -348,6 +381,9 @@ class SessionFilter(django_filters.FilterSet):
 
     def tagged(self, queryset: QuerySet[Session], name: str, value: Tag):
         return queryset.tagged(value)
+
+    def having(self, queryset: QuerySet[Session], name: str, value: str):
+        return queryset.filter(HAS[value])
 
     def search(self, queryset: QuerySet[Session], name: str, value: str):
         return search_sessions(queryset, value) if value.strip() else queryset
@@ -434,4 +470,6 @@ def _chip_value(name: str, value: object) -> str:
         return str(Speaker.StakeholderGroup(value).label)
     if name == "kind":
         return str(Meeting.Kind(value).label)
+    if name == "has":
+        return str(dict(HAS_CHOICES)[value])
     return str(value)

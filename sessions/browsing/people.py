@@ -83,6 +83,7 @@ def sessions_of_speaker(speaker: Speaker) -> QuerySet[Session]:
         .filter(Exists(takes_part))
         .for_list()
         .with_tags()
+        .with_marks()
         .prefetch_related(Prefetch("participants", roles, to_attr="speaker_roles"))
         .order_by("-date", "-pk")
     )

@@ -177,6 +177,7 @@ def sessions_of(meeting: Meeting) -> QuerySet[Session]:
         .filter(meeting=meeting)
         .for_list()
         .with_tags()
+        .with_marks()
         .order_by("date", "topic__name", "start_time", "title", "pk")
     )
 
@@ -221,6 +222,7 @@ def sessions_at(venue: Venue) -> QuerySet[Session]:
         .filter(meeting__venue=venue)
         .for_list()
         .with_tags()
+        .with_marks()
         .order_by("date", "start_time", "title", "pk")
     )
 
@@ -289,6 +291,7 @@ def sessions_in_year(year: int) -> QuerySet[Session]:
         .filter(date__year=year)
         .for_list()
         .with_tags()
+        .with_marks()
         .order_by("date", "topic__name", "start_time", "title", "pk")
     )
 
@@ -356,6 +359,7 @@ def sessions_tagged(tag: Tag) -> QuerySet[Session]:
         .filter(Exists(tagged))
         .for_list()
         .with_tags()
+        .with_marks()
         .order_by("-date", "-pk")
     )
 

@@ -65,9 +65,9 @@ def session_list(request: HttpRequest) -> HttpResponse:
     if (tidy_query := without_empty_filters(request.GET)) is not None:
         return redirect(f"{reverse('sessions:list')}{tidy_query}")
     session_filter = SessionFilter(
-        request.GET, queryset=Session.objects.published().for_list().with_tags()
+        request.GET, queryset=Session.objects.published().for_list().with_tags().with_marks()
     )
-    # The facets first: on PostgreSQL their query counts the list for the paginator too.
+    # The facets first: their queries count the list for the paginator too.
     facets.show_counts(session_filter.form, facets.facet_counts(session_filter))
     page = paginate(request, session_filter.qs)
     if session_filter.search_text:

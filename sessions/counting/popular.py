@@ -16,7 +16,12 @@ POPULAR_DAYS = 7
 def most_viewed_sessions(*, limit: int = 5) -> QuerySet[Session]:
     """The published sessions with the most views of all time; on a tie the newest,
     then the first created."""
-    return Session.objects.published().for_list().order_by("-views", "-date", "pk")[:limit]
+    return (
+        Session.objects.published()
+        .for_list()
+        .with_marks()
+        .order_by("-views", "-date", "pk")[:limit]
+    )
 
 
 def popular_sessions_since(day: datetime.date, *, limit: int = 5) -> QuerySet[Session]:
@@ -33,6 +38,7 @@ def popular_sessions_since(day: datetime.date, *, limit: int = 5) -> QuerySet[Se
         .annotate(recent_views=Sum("daily_views__views"))
         .filter(recent_views__gt=0)
         .for_list()
+        .with_marks()
         .order_by("-recent_views", "-views", "-date", "pk")[:limit]
     )
 

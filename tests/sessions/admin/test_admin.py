@@ -25,6 +25,7 @@ from tests.factories import (
     MeetingFactory,
     ObjectiveFactory,
     ParticipantFactory,
+    RecordingFactory,
     SessionFactory,
     SessionTypeFactory,
     SpeakerFactory,
@@ -552,6 +553,7 @@ def test_the_meeting_list_says_what_its_sessions_still_lack_and_links_to_them(ed
     )
     ParticipantFactory(session=complete)
     TranscriptFactory(session=complete)
+    RecordingFactory(session=complete)
     SessionFactory(title="Bare", meeting=eurodig, date=day, description="")
     SessionFactory(
         title="Draft", meeting=eurodig, date=day, status=Session.Status.DRAFT, description=""
@@ -563,9 +565,10 @@ def test_the_meeting_list_says_what_its_sessions_still_lack_and_links_to_them(ed
     assert (
         row.lacking_description,
         row.lacking_speakers,
+        row.lacking_recording,
         row.lacking_transcript,
         row.lacking_report,
-    ) == (2, 2, 2, 2)
+    ) == (2, 2, 2, 2, 2)
     content = page.content.decode()
     link = f"/admin/catalogue/session/?meeting__id__exact={eurodig.pk}&amp;lacks=description"
     assert f'<a href="{link}">2</a>' in content
@@ -574,6 +577,7 @@ def test_the_meeting_list_says_what_its_sessions_still_lack_and_links_to_them(ed
     for lacks, titles in [
         ("description", ["Bare", "Draft"]),
         ("speakers", ["Bare", "Draft"]),
+        ("recording", ["Bare", "Draft"]),
         ("transcript", ["Bare", "Draft"]),
         ("report", ["Bare", "Draft"]),
     ]:

@@ -813,10 +813,11 @@ def test_home_query_count(client, django_assert_num_queries, make_catalogue, ses
 def test_session_list_query_count(client, django_assert_num_queries, make_catalogue, session_count):
     add_participants_and_tags(make_catalogue(session_count))
     # Years with sessions; the facet counts (year, meeting, kind, venue, type, topic,
-    # stakeholder), which also give those selects their choices: on PostgreSQL one query
-    # that counts the list too, and the meetings, venues, types and topics, elsewhere one
-    # query per facet and the list's count; the strategy and tag choices; page, the
-    # page's tags; and the catalogue version, all that a second request costs.
+    # stakeholder, has), which also give those selects their choices: on PostgreSQL one
+    # query that counts the list too, and the meetings, venues, types and topics,
+    # elsewhere one query per facet, the `has` one counting the list too; the strategy
+    # and tag choices; page, the page's tags; and the catalogue version, all that a
+    # second request costs.
     with django_assert_num_queries(11 if on_postgresql() else 14):
         assert client.get("/sessions/?sort=-views").status_code == 200
     with django_assert_num_queries(1):
