@@ -184,6 +184,10 @@ def choose_pages(session_token: str) -> list[Page]:
         .first()
     ) or Speaker.objects.values_list("slug", flat=True).first()
     venue = published.order_by("-date").values_list("meeting__venue__slug", flat=True).first()
+    # A session recorded in the six UN languages, with documents: the heaviest session page.
+    watched = (
+        published.filter(recordings__language="zh", documents__isnull=False).order_by("pk").first()
+    )
     annual_meeting = _busiest_meeting(published, [Meeting.Kind.ANNUAL])
     other_meeting = _busiest_meeting(published, [Meeting.Kind.NATIONAL, Meeting.Kind.REGIONAL])
     return [
@@ -225,6 +229,19 @@ def choose_pages(session_token: str) -> list[Page]:
             "visitors.lua",
             (session_token,),
             target=SESSION_PAGE_TARGET,
+        ),
+        *(
+            [
+                Page(
+                    "session with recordings (counting views)",
+                    watched.get_absolute_url(),
+                    "visitors.lua",
+                    (session_token,),
+                    target=SESSION_PAGE_TARGET,
+                )
+            ]
+            if watched
+            else []
         ),
         Page("speaker", f"/speakers/{speaker}/"),
         Page("API list", "/api/sessions/"),
