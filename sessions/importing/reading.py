@@ -255,10 +255,19 @@ def _read_csv(path: Path) -> Iterator[Record]:
         # Values missing at the end of a short row count as empty.
         row = row + [""] * (len(header) - len(row))
         # A cell the exporter kept from running as a formula reads back as it was.
-        data = {
-            name: _split_list(unguarded(value)) if name in LIST_FIELDS else unguarded(value)
-            for name, value in zip(header, row, strict=True)
-        }
+        data = {}
+        for name, value in zip(header, row, strict=True):
+            value = unguarded(value)
+            if name in OBJECT_LIST_FIELDS and value.lstrip().startswith("["):
+                try:
+                    data[name] = _object_list(value)
+                except ValueError as error:
+                    problems.append(Problem(f"line {line}", f"{name}: {error}"))
+                    data[name] = []
+            elif name in LIST_FIELDS:
+                data[name] = _split_list(value)
+            else:
+                data[name] = value
         # The report's parts, each a column of its own, make the report.
         report = {
             part: data.pop(f"report.{part}") for part in REPORT_PARTS if f"report.{part}" in data
@@ -294,6 +303,22 @@ def _check_csv_header(header: list[str], line: int) -> list[Problem]:
             )
         )
     return problems
+
+
+# The list fields whose items may be objects: in CSV, their cell may hold a JSON array of
+# them (as the exporter writes one when they carry more than URLs) instead of URLs.
+OBJECT_LIST_FIELDS = ("recordings", "documents")
+
+
+def _object_list(value: str) -> list:
+    """A CSV cell holding a JSON array, as a list; ValueError saying what is wrong."""
+    try:
+        items = json.loads(value)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"not a JSON list: {error.msg} at character {error.pos + 1}") from None
+    if not isinstance(items, list):
+        raise ValueError("not a JSON list")
+    return items
 
 
 def _split_list(value: str) -> list[str]:

@@ -10,12 +10,13 @@ whose `record` is "meeting"), read in one query. The sessions stream: they are r
 chunks of `EXPORT_CHUNK_SIZE`, each chunk with its own prefetches, so memory stays flat
 however large the catalogue.
 
-CSV carries the list fields joined with ";", a speaker as a name only, a recording
-and a linked document as a URL only (the documents uploaded in the admin not at all)
-and the report's parts in columns of their own ("report.summary", ...), the way the
-importer reads a CSV file; JSON and JSON Lines carry speakers, recordings and
-documents in full, an uploaded document by the absolute address of its download when
-the exporter is given the site's (`site_url`). CSV starts with a byte order mark, so
+CSV carries the list fields joined with ";", a speaker as a name only, recordings and
+documents as their URLs when that is all they are and else as a JSON array in their
+cell, and the report's parts in columns of their own ("report.summary", ...), the way
+the importer reads a CSV file; JSON and JSON Lines carry speakers, recordings and
+documents in full. An uploaded document is carried by the absolute address of its
+download when the exporter is given the site's (`site_url`), which the importer
+leaves alone. CSV starts with a byte order mark, so
 that spreadsheets read it as UTF-8 (the importer skips it), and a cell a spreadsheet
 would run as a formula starts with a ' (`igf_catalogue.spreadsheet_cells`; the importer
 reads it back without).
@@ -192,11 +193,24 @@ def _csv_value(name: str, value) -> str:
     if name == "speakers":
         value = LIST_SEPARATOR.join(speaker["name"] for speaker in value)
     elif name in ("recordings", "documents"):
-        # An uploaded document has no URL to import: CSV leaves it out.
-        value = LIST_SEPARATOR.join(item["url"] for item in value if "url" in item)
+        value = _object_list_cell(value)
     elif isinstance(value, list):
         value = LIST_SEPARATOR.join(value)
     return guarded(str(value))
+
+
+def _object_list_cell(items: list[dict]) -> str:
+    """Recordings or documents in a cell: their URLs joined with ";" when that is all
+    they are (English, nothing else given), as a person would type them; else a JSON
+    array of them as JSON exports write it, which the importer reads back whole."""
+    if all(_is_plain_url(item) for item in items):
+        return LIST_SEPARATOR.join(item["url"] for item in items)
+    return json.dumps(items, ensure_ascii=False, separators=(",", ":"))
+
+
+def _is_plain_url(item: dict) -> bool:
+    given = {name for name, value in item.items() if value not in ("", None)}
+    return given <= {"url", "language"} and item.get("language", "en") == "en"
 
 
 EXPORTERS: dict[str, type[SessionExporter]] = {

@@ -1,6 +1,7 @@
 """Importing a session's recordings and documents (DESIGN.md, "Import format")."""
 
 import datetime
+import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -122,6 +123,44 @@ def test_an_empty_csv_cell_removes_the_recordings_and_links(tmp_path):
 
     assert not Recording.objects.exists()
     assert not Document.objects.exists()
+
+
+def test_a_csv_cell_may_hold_recordings_and_documents_as_a_json_array(tmp_path):
+    record = session_record(
+        "ws-1",
+        recordings=json.dumps(
+            [{"url": SPANISH, "language": "es", "title": "Sala 1", "length": "1:30:00"}]
+        ),
+        documents=json.dumps(
+            [{"url": PROPOSAL, "title": "Propuesta", "kind": "proposal", "language": "es"}]
+        ),
+    )
+
+    run_import(write_file(tmp_path / "s.csv", [record]))
+
+    assert recordings("ws-1") == [
+        (SPANISH, "es", "Sala 1", datetime.timedelta(hours=1, minutes=30))
+    ]
+    assert documents("ws-1") == [(PROPOSAL, "Propuesta", "proposal", "es")]
+
+
+@pytest.mark.parametrize(
+    ("cell", "problem"),
+    [
+        (
+            '[{"url": "' + FLOOR + '",}]',
+            "line 2: recordings: not a JSON list: Expecting property name",
+        ),
+        ("[1, 2", "line 2: recordings: not a JSON list"),
+    ],
+)
+def test_a_broken_json_cell_is_named_and_nothing_is_written(tmp_path, cell, problem):
+    before = database_snapshot()
+    said = run_failing_import(
+        write_file(tmp_path / "s.csv", [session_record("ws-1", recordings=cell)])
+    )
+    assert problem in said
+    assert database_snapshot() == before
 
 
 # Replacing what a session has

@@ -1,5 +1,5 @@
 """Recordings and documents in the exports of the import format
-(sessions/open_data/exporters/): carried in full by JSON, by URL by CSV, and read back by
+(sessions/open_data/exporters/): carried in full by JSON and CSV, and read back by
 the importer without touching what editors uploaded."""
 
 import datetime
@@ -8,7 +8,7 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from sessions.importing import Record, import_sessions
+from sessions.importing import Record, import_sessions, read_records
 from sessions.models import Document, Recording, Session
 from sessions.open_data.exporters import CsvExporter, JsonExporter, JsonLinesExporter
 from tests.factories import DocumentFactory, RecordingFactory, SessionFactory
@@ -170,16 +170,39 @@ def test_a_json_lines_export_rebuilds_the_recordings_and_links_in_an_empty_catal
     ]
 
 
-def test_csv_names_recordings_and_links_by_url_and_leaves_uploads_out(archived):
+def test_csv_carries_recordings_and_documents_whole_and_reads_back_into_an_empty_catalogue(
+    archived, tmp_path
+):
     text = "".join(CsvExporter(Session.objects.published(), site_url=SITE).chunks())
-
     [row] = csv_sessions(text)
+    # More than URLs (a title, a length, Arabic): the cell holds them as JSON.
+    assert json.loads(row["recordings"])[1] == {
+        "url": "https://www.youtube.com/watch?v=Zp7cN1xVd0s",
+        "language": "ar",
+        "title": "",
+    }
+    assert json.loads(row["documents"])[1]["file"] == SITE + archived["upload"].get_absolute_url()
+    before = [r for r in all_recordings() if r[0] == "ws-archived"]
+    Session.objects.all().delete()
 
+    path = tmp_path / "catalogue.csv"
+    path.write_text(text, encoding="utf-8")
+    result = import_sessions(records=read_records(path=path))
+
+    assert result.ok, result.errors
+    assert result.created == 1
+    assert all_recordings() == before
+    assert list(Document.objects.values_list("title", "kind", "file")) == [
+        ("Workshop proposal", "proposal", "")
+    ]
+
+
+def test_csv_names_plain_english_recordings_by_url_alone(archived):
+    Recording.objects.update(language="en", title="", length=None)
+    [row] = csv_sessions("".join(CsvExporter(Session.objects.published()).chunks()))
     assert row["recordings"] == (
         "https://www.youtube.com/watch?v=Qm4fT8kLr2w;https://www.youtube.com/watch?v=Zp7cN1xVd0s"
     )
-    assert row["documents"] == "https://www.intgovforum.org/en/filedepot_download/382/25211"
-    assert archived["upload"].get_absolute_url() not in text
 
 
 @pytest.mark.parametrize("path", ["/sessions/export.json", "/sessions/export.csv"])
