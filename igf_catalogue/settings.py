@@ -141,6 +141,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several gunicorn workers (or the development server's threads) write views at
+    # once: in WAL mode pages read while a view is written; every transaction takes the
+    # write lock as it begins (IMMEDIATE), waiting its turn for up to 20 s, rather than
+    # failing at once where it would have had to turn a read into a write while another
+    # wrote; NORMAL is WAL's usual setting for syncing to disk.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 # An optional read replica: the catalogue's pages read from it, every write (and the
 # view counter, and logins) goes to "default" (igf_catalogue/db_routers.py).
 if DATABASE_REPLICA_URL := os.environ.get("DATABASE_REPLICA_URL", ""):

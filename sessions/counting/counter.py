@@ -35,7 +35,8 @@ def record_view(session: Session) -> int:
             )
             row = cursor.fetchone()
         return session.views if row is None else row[0]  # None: deleted meanwhile
-    # SQLite (3.35 or later) has no writes in WITH: two statements in a transaction.
+    # SQLite (3.35 or later) has no writes in WITH: two statements in a transaction,
+    # which takes the write lock as it begins, or waits for it (settings.DATABASES).
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET views = views + 1 WHERE id = %s RETURNING views",
