@@ -12,12 +12,13 @@ def public_pages() -> dict[str, str]:
     """Every kind of public page, by name, with its path on the demo catalogue."""
     session = Session.objects.get(title=THE_MEXICO_SESSION)
     with_transcript = Session.objects.published().filter(transcripts__isnull=False).first()
-    # The demo has recordings in the six languages, documents and a report.
-    watched = (
+    # The demo's Mexico session has a recording, documents and a report; its Riyadh main
+    # session is recorded in the six UN languages, with documents.
+    interpreted = (
         Session.objects.published()
-        .filter(recordings__isnull=False, documents__isnull=False)
-        .order_by("pk")
-        .first()
+        .filter(recordings__language="zh", documents__isnull=False)
+        .distinct()
+        .get()
     )
     venue = Venue.objects.annotate(n=Count("meetings__sessions")).order_by("-n", "pk").first()
     by_sessions = Meeting.objects.annotate(n=Count("sessions")).order_by("-n", "pk")
@@ -34,7 +35,7 @@ def public_pages() -> dict[str, str]:
         "filtered list": f"/sessions/?year={year}&type={session.type.slug}",
         "search results": "/sessions/?q=digital+strategy",
         "session": session.get_absolute_url(),
-        "session with recordings and documents": watched.get_absolute_url(),
+        "session recorded in six languages": interpreted.get_absolute_url(),
         "meetings": "/meetings/",
         "meeting": annual.get_absolute_url(),
         "other meeting": other.get_absolute_url(),
