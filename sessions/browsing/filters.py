@@ -14,7 +14,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import slug_re
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
@@ -65,9 +65,13 @@ HAS_CHOICES = [
     ("transcript", _("A transcript")),
     ("report", _("A report")),
 ]
+# A recording or a transcript as "its session is among theirs", not "one of theirs is
+# this session's": PostgreSQL then reads their sessions once into a hash for a whole
+# list, where EXISTS looked each session up (twice as slow for the facet counts of
+# 100,000 sessions).
 HAS = {
-    "recording": Q(Exists(Recording.objects.filter(session=OuterRef("pk")))),
-    "transcript": Q(Exists(Transcript.objects.filter(session=OuterRef("pk")))),
+    "recording": Q(pk__in=Recording.objects.values("session_id")),
+    "transcript": Q(pk__in=Transcript.objects.values("session_id")),
     "report": ~Q(report_summary="", key_takeaways="", calls_to_action=""),
 }
 SORT_ORDERS = {
