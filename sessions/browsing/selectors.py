@@ -30,9 +30,7 @@ from sessions.caching import page_cache
 from sessions.counting.visitors import today
 from sessions.models import (
     DailyViews,
-    Document,
     Meeting,
-    Recording,
     Session,
     SessionType,
     Tag,
@@ -74,8 +72,8 @@ def session_for_page(*, slug: str, user: AbstractBaseUser | AnonymousUser) -> Se
         .with_tags()
         .prefetch_related(
             participants_prefetch(),
-            Prefetch("recordings", Recording.objects.order_by("order", "pk")),
-            Prefetch("documents", Document.objects.order_by("order", "pk")),
+            "recordings",  # in their order (Meta.ordering)
+            "documents",
         )
         .annotate(has_transcript=Exists(Transcript.objects.filter(session=OuterRef("pk")))),
         slug=slug,

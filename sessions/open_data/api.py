@@ -55,7 +55,7 @@ from .api_serializers import (
     TopicSerializer,
     VenueSerializer,
 )
-from .archive import archive_prefetches
+from .archive import ARCHIVE
 
 # Reads
 
@@ -84,7 +84,7 @@ def sessions_for_api() -> QuerySet[Session]:
                 Session.objects.published().only("pk", "slug").order_by("-views", "-date", "pk"),
                 to_attr="published_related",
             ),
-            *archive_prefetches(),
+            *ARCHIVE,
         )
     )
 

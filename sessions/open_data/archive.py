@@ -3,14 +3,12 @@ the web at all, where a recording plays without starting by itself, its thumbnai
 its length in ISO 8601, and a document's absolute address.
 
 Used by the API, the frab schedules, the feeds, the sitemap and the schema.org data.
-Read through `archive_prefetches`, nothing here queries: `Document.get_absolute_url`
+Prefetched (`ARCHIVE`), nothing here queries: `Document.get_absolute_url`
 reads the session the prefetch has set on each document.
 """
 
 import datetime
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
-
-from django.db.models import Prefetch
 
 from sessions.models import Document, Recording
 
@@ -20,12 +18,9 @@ YOUTUBE_THUMBNAIL = "https://i.ytimg.com/vi/{id}/hqdefault.jpg"
 YOUTUBE_EMBED_PATH = "/embed/"
 
 
-def archive_prefetches() -> list[Prefetch]:
-    """A session's recordings and documents in their order, one query each."""
-    return [
-        Prefetch("recordings", Recording.objects.order_by("order", "pk")),
-        Prefetch("documents", Document.objects.order_by("order", "pk")),
-    ]
+# A session's recordings and documents, to prefetch: one query each, in their order
+# (their Meta.ordering).
+ARCHIVE = ("recordings", "documents")
 
 
 def web_address(url: str) -> str:

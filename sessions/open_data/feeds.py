@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib.syndication.views import Feed
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 from django.urls import reverse
@@ -20,7 +20,7 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.translation import gettext, gettext_lazy
 
 from sessions.browsing.filters import SessionFilter
-from sessions.models import Recording, Session
+from sessions.models import Session
 
 from .archive import web_address
 
@@ -121,7 +121,7 @@ def sessions_for_feed(session_filter: SessionFilter, *, limit: int = FEED_LENGTH
     sessions, their tags, their recordings)."""
     return (
         session_filter.qs.select_related("type", "topic", "meeting__venue")
-        .prefetch_related("tags", Prefetch("recordings", Recording.objects.order_by("order", "pk")))
+        .prefetch_related("tags", "recordings")
         .order_by(F("published_at").desc(nulls_last=True), "-pk")[:limit]
     )
 

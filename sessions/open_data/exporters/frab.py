@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from django.db.models import Prefetch, QuerySet
 
 from sessions.models import Document, Meeting, Participant, Recording, Session, Venue
-from sessions.open_data.archive import archive_prefetches, document_url, web_address
+from sessions.open_data.archive import ARCHIVE, document_url, web_address
 
 from .calendar import at, time_zone
 from .records import GENERATOR, GUID_NAMESPACE, plain_text, printable, session_guid
@@ -67,7 +67,7 @@ def schedule_sessions(year_sessions: QuerySet[Session]) -> QuerySet[Session]:
     return (
         year_sessions.select_related("type", "topic", "meeting__venue")
         .prefetch_related(None)
-        .prefetch_related(participants, *archive_prefetches())
+        .prefetch_related(participants, *ARCHIVE)
     )
 
 
