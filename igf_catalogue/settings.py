@@ -208,6 +208,9 @@ if REDIS_URL:
         },
         "visitors_in_database": VISITORS_IN_DATABASE,
     }
+    # Views are counted in Redis, one round trip each, and written to the database in
+    # batches by `manage.py write_views`, which must then run (sessions/counting/batches.py).
+    CATALOGUE_VIEWS_IN_REDIS = env_bool("CATALOGUE_VIEWS_IN_REDIS", True)
     # Every worker and host reads the same cache, so the catalogue version can be read
     # there, not from the database, and a cached page costs no query (but once every few
     # seconds, when the copy there expires: sessions/caching/version.py).
@@ -219,6 +222,7 @@ else:
         "visitors_in_database": VISITORS_IN_DATABASE,
     }
     CATALOGUE_VERSION_IN_CACHE = False
+    CATALOGUE_VIEWS_IN_REDIS = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -432,6 +436,7 @@ LOGGING = {
         DJANGO_REDIS_LOGGER: {"filters": ["redis_outage"]},
         "sessions.caching.tracked_version": {"filters": ["redis_outage"]},
         "sessions.counting.visitors": {"filters": ["redis_outage"]},
+        "sessions.counting.counter": {"filters": ["redis_outage"]},
         # An untrusted proxy shows on every request it forwards.
         "igf_catalogue.client_address": {"filters": ["once_a_minute"]},
     },

@@ -89,8 +89,8 @@ def session_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if page_cache.is_cacheable_request(request):
         return _session_detail_for_visitors(request, slug)
     session = selectors.session_for_page(slug=slug, user=request.user)
-    views_before = session.views
-    view_count = count_view(request, session)
+    counted = count_view(request, session)
+    view_count = counted.total
     response = render(
         request,
         SESSION_TEMPLATE,
@@ -102,7 +102,7 @@ def session_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "views_chart": _views_chart(request, session) if session.is_published else "",
         },
     )
-    if view_count != views_before:
+    if counted.counted:
         # Tells a client (and the fault checks in bench/) that this view was counted.
         response["X-View-Counted"] = "1"
     if not session.is_published:
@@ -124,9 +124,9 @@ def _session_page_for_visitor(request: HttpRequest, slug: str) -> HttpResponse:
         request, key, partial(_render_with_holes, request, slug)
     )
     session = Session(pk=page.extra["pk"], status=Session.Status.PUBLISHED, views=None)
-    view_count = count_view(request, session)
-    counted = view_count is not None
-    if not counted:
+    counted = count_view(request, session)
+    view_count = counted.total
+    if view_count is None:
         # The count read with the page, when this request rendered it, saves a query.
         view_count = page.extra["views"] if rendered_here else selectors.views_of(session.pk)
     content = live_parts.filled(
@@ -138,7 +138,7 @@ def _session_page_for_visitor(request: HttpRequest, slug: str) -> HttpResponse:
         ),
     )
     response = HttpResponse(content, headers=page.headers)
-    if counted:
+    if counted.counted:
         response["X-View-Counted"] = "1"
     set_response_etag(response)
     patch_cache_control(response, max_age=0)

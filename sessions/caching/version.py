@@ -14,11 +14,11 @@ from functools import partial
 
 from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from sessions.models import CatalogueVersion, DailyViews, ProgrammeImport
+from sessions.models import CatalogueVersion, DailyViews, ProgrammeImport, WrittenViewBatch
 
 from .tracked_version import tracked_key
 
@@ -32,23 +32,37 @@ VERSION_CACHE_SECONDS = 5
 # The apps whose models the public pages show.
 CATALOGUE_APPS = {"catalogue", "strategies"}
 # Written on every view counted, or as an import goes; never shown on a public page.
-NOT_PUBLIC_CONTENT = {DailyViews, CatalogueVersion, ProgrammeImport}
+NOT_PUBLIC_CONTENT = {DailyViews, CatalogueVersion, ProgrammeImport, WrittenViewBatch}
 
 
 # The version a visitor's request read first: all it reads is read at that version.
 _request_version: ContextVar[int | None] = ContextVar("catalogue_request_version", default=None)
 _reading_one_version: ContextVar[bool] = ContextVar("catalogue_reading_one_version", default=False)
+# The version this process read last (see `catalogue_version`).
+_last_read: int | None = None
 
 
 def catalogue_version(*, using: str = DEFAULT_DB_ALIAS) -> int:
     """The catalogue's current version: from the shared cache when there is one, else
-    one query by primary key (none more while the page cache serves one request)."""
+    one query by primary key (none more while the page cache serves one request).
+
+    While the database cannot be read, the version this process read last: nothing can
+    change the catalogue meanwhile, and the pages kept under it go on being served.
+    """
+    global _last_read
     if (version := _request_version.get()) is not None:
         return version
-    if settings.CATALOGUE_VERSION_IN_CACHE:
-        version = _version_from_cache(using)
+    try:
+        if settings.CATALOGUE_VERSION_IN_CACHE:
+            version = _version_from_cache(using)
+        else:
+            version = _version_from_database(using)
+    except DatabaseError:
+        if _last_read is None:
+            raise
+        version = _last_read
     else:
-        version = _version_from_database(using)
+        _last_read = version
     if _reading_one_version.get():
         _request_version.set(version)
     return version

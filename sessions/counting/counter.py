@@ -1,15 +1,23 @@
 """Counting a session's view (DESIGN.md, "Counting views").
 
-A view is written atomically: the session's total with one UPDATE and today's row
-with one upsert, in one statement on PostgreSQL, so concurrent views are never lost.
+With REDIS_URL a view is counted in Redis (`in_redis`) and written with others in a
+batch (`batches`). Without it, or while Redis fails, it is written to the database at
+once and atomically: the session's total with one UPDATE and today's row with one
+upsert, in one statement on PostgreSQL, so concurrent views are never lost.
 """
+
+import logging
 
 from django.db import connection, transaction
 from django.http import HttpRequest
+from redis.exceptions import RedisError
 
 from sessions.models import DailyViews, Session
 
+from .in_redis import Counted, count_in_redis, is_counting_in_redis
 from .visitors import is_countable, is_first_view_in_window, today
+
+logger = logging.getLogger(__name__)
 
 
 def record_view(session: Session) -> int:
@@ -49,8 +57,17 @@ def record_view(session: Session) -> int:
     return row[0]
 
 
-def count_view(request: HttpRequest, session: Session) -> int:
-    """Count this request as a view of `session` if it is one; return the count to show."""
-    if session.is_published and is_countable(request) and is_first_view_in_window(request, session):
+def count_view(request: HttpRequest, session: Session) -> Counted:
+    """Count this request as a view of `session` if it is one; return the count to show
+    (with Redis the live one, else `session.views` unless this view was counted)."""
+    if not session.is_published:
+        return Counted(counted=False, total=session.views)
+    if is_counting_in_redis():
+        try:
+            return count_in_redis(request, session)
+        except RedisError as error:
+            logger.warning("Views are written to the database meanwhile", exc_info=error)
+    if is_countable(request) and is_first_view_in_window(request, session):
         session.views = record_view(session)
-    return session.views
+        return Counted(counted=True, total=session.views)
+    return Counted(counted=False, total=session.views)

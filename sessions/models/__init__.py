@@ -13,7 +13,7 @@ from .people import Participant, Speaker
 from .places import Venue
 from .programme_import import ProgrammeImport
 from .session import Session, SessionManager, SessionQuerySet, Transcript, new_session_key
-from .view_statistics import DailyViews
+from .view_statistics import DailyViews, WrittenViewBatch
 
 __all__ = [
     "CatalogueVersion",
@@ -34,5 +34,6 @@ __all__ = [
     "Topic",
     "Transcript",
     "Venue",
+    "WrittenViewBatch",
     "new_session_key",
 ]

@@ -32,3 +32,24 @@ class DailyViews(models.Model):
             "day": date_format(self.day),
             "views": self.views,
         }
+
+
+class WrittenViewBatch(models.Model):
+    """A batch of views counted in Redis, once written to the database.
+
+    Its row is inserted by the statement that writes the batch, so a batch written
+    already (by a writer that died before telling Redis, or by two writers that took it
+    at once) is never written again. Kept a week, far longer than any batch waits.
+    """
+
+    key = models.CharField(_("batch"), max_length=200, primary_key=True)
+    written_at = models.DateTimeField(_("written at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("written batch of views")
+        verbose_name_plural = _("written batches of views")
+        # Bookkeeping of the writer's; nobody edits it.
+        default_permissions = ()
+
+    def __str__(self):
+        return self.key
