@@ -83,6 +83,9 @@ MIDDLEWARE = [
     "igf_catalogue.health.HealthCheckMiddleware",
     # One JSON line per request when CATALOGUE_JSON_LOGS is on; otherwise not loaded.
     "igf_catalogue.request_log.RequestLogMiddleware",
+    # Answers an anonymous visitor's kept page as the stack below answered it before,
+    # its headers and compression included, without running the stack again.
+    "sessions.caching.kept_answers.KeptAnswerMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     # Answers CORS preflights before anything else can (for /api/ only, see below).

@@ -70,6 +70,7 @@ def _clear_caches():
 
     The database cache needs no clearing: it rolls back with each test's transaction.
     """
+    from sessions.caching.kept_answers import forget_kept_answers
     from sessions.caching.page_cache import forget_recently_kept
 
     for cache in caches.all():
@@ -77,6 +78,7 @@ def _clear_caches():
             cache.clear()
     # Each test's catalogue starts again at version 0, as no real one ever does.
     forget_recently_kept()
+    forget_kept_answers()
     yield
 
 

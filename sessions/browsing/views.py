@@ -6,6 +6,7 @@ token, and nothing touches the messages framework or the server-side session.
 """
 
 from functools import partial
+from hashlib import md5
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +16,6 @@ from django.utils.cache import (
     add_never_cache_headers,
     get_conditional_response,
     patch_cache_control,
-    set_response_etag,
 )
 from django.utils.formats import number_format
 from django.utils.html import escape
@@ -23,6 +23,7 @@ from django.utils.translation import get_language, ngettext
 
 from igf_catalogue.pagination import paginate
 from sessions.caching import live_parts, page_cache
+from sessions.caching.kept_answers import KeptAnswer, keep_answer
 from sessions.caching.version import catalogue_version, reading_one_version
 from sessions.counting import popular
 from sessions.counting.counter import count_view
@@ -119,28 +120,52 @@ def _session_detail_for_visitors(request: HttpRequest, slug: str) -> HttpRespons
 
 
 def _session_page_for_visitor(request: HttpRequest, slug: str) -> HttpResponse:
-    key = page_cache.page_key(request, catalogue_version(), with_query=False)
+    version = catalogue_version()
+    key = page_cache.page_key(request, version, with_query=False)
     page, rendered_here = live_parts.kept_with_holes(
         request, key, partial(_render_with_holes, request, slug)
     )
-    session = Session(pk=page.extra["pk"], status=Session.Status.PUBLISHED, views=None)
+    # The next visitors asking the same way are answered from the top of the middleware
+    # stack, each counted and filled in by `_finish_kept_session_page`.
+    extra = {**page.extra, "rendering": page_cache.etag_for(key, page.rendered_at)}
+    keep_answer(
+        request,
+        version=version,
+        rendered_at=page.rendered_at,
+        finish=_finish_kept_session_page,
+        content=page.content,
+        extra=extra,
+    )
+    # The count read with the page, when this request rendered it, saves a query.
+    views_read = page.extra["views"] if rendered_here else None
+    return _session_answer(request, page.content, page.headers, extra, views_read)
+
+
+def _finish_kept_session_page(request: HttpRequest, kept: KeptAnswer) -> HttpResponse:
+    return _session_answer(request, kept.content, kept.headers, kept.extra)
+
+
+def _session_answer(
+    request: HttpRequest, content: bytes, headers, extra: dict, views_read: int | None = None
+) -> HttpResponse:
+    """A kept session page (`content`, with holes) for this request: its view counted,
+    its live parts filled in. Its ETag names the rendering and the parts filled in,
+    which is cheaper than hashing the whole page each time."""
+    session = Session(pk=extra["pk"], status=Session.Status.PUBLISHED, views=None)
     counted = count_view(request, session)
     view_count = counted.total
     if view_count is None:
-        # The count read with the page, when this request rendered it, saves a query.
-        view_count = page.extra["views"] if rendered_here else selectors.views_of(session.pk)
-    content = live_parts.filled(
-        page.content,
-        live_parts.LiveParts(
-            view_count=view_count,
-            views_line=_views_line(view_count),
-            views_chart=_kept_views_chart(request, session),
-        ),
+        view_count = views_read if views_read is not None else selectors.views_of(session.pk)
+    parts = live_parts.LiveParts(
+        view_count=view_count,
+        views_line=_views_line(view_count),
+        views_chart=_kept_views_chart(request, session),
     )
-    response = HttpResponse(content, headers=page.headers)
+    response = HttpResponse(live_parts.filled(content, parts), headers=headers)
     if counted.counted:
         response["X-View-Counted"] = "1"
-    set_response_etag(response)
+    filled_in = f"{extra['rendering']}\n{parts.views_line}\n{parts.views_chart}"
+    response["ETag"] = f'"{md5(filled_in.encode(), usedforsecurity=False).hexdigest()}"'
     patch_cache_control(response, max_age=0)
     return get_conditional_response(request, etag=response["ETag"], response=response)
 

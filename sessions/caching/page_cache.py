@@ -35,6 +35,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.http import http_date
 
+from .kept_answers import keep_answer
 from .version import catalogue_version, reading_one_version
 
 T = TypeVar("T")
@@ -271,7 +272,8 @@ def cache_page_for_visitors(view):
         if not is_cacheable_request(request):
             return view(request, *args, **kwargs)
         with reading_one_version():
-            key = page_key(request, catalogue_version())
+            version = catalogue_version()
+            key = page_key(request, version)
             page, response = kept_page(key), None
             if page is None:
                 with rendering_alone(key) as page:
@@ -283,6 +285,7 @@ def cache_page_for_visitors(view):
                         keep_page(key, page)
             if response is None:
                 response = page.response()
+        keep_answer(request, version=version, rendered_at=page.rendered_at)
         return finish(
             request, response, etag=etag_for(key, page.rendered_at), rendered_at=page.rendered_at
         )

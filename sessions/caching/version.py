@@ -172,7 +172,11 @@ def connect_signals() -> None:
 
 @contextmanager
 def reading_one_version():
-    """Within the block, the catalogue version is read once and then remembered."""
+    """Within the block, the catalogue version is read once and then remembered (within
+    an outer block, as the outer block read it)."""
+    if _reading_one_version.get():
+        yield
+        return
     tokens = (_request_version.set(None), _reading_one_version.set(True))
     try:
         yield
