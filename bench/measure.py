@@ -2,17 +2,24 @@
 
 `bench/run` starts the site under gunicorn on the PostgreSQL database of DATABASE_URL
 with the production settings (DEBUG off, a secret key, ALLOWED_HOSTS 127.0.0.1) and the
-benchmark's URLconf (bench/urls.py, which adds the floor page), then for each page runs
-wrk from 127.0.0.1 and prints one table: requests per second, median and 99th
-percentile latency, the ratio to the floor's requests per second in the same run, and
-the SQL queries the page runs with an empty page cache and with a warm one. With
-`--compare URL` it measures the same pages on a second database (a small catalogue) and
-prints how much longer each page takes on the first. Last it checks each page against
-its target, and exits with status 1 if one is not met.
+benchmark's URLconf (bench/urls.py, which adds the site floor page), and beside it the
+bare floor (bench/bare_floor/: a new Django project serving the same page) under the
+same gunicorn settings. For each page it runs wrk from 127.0.0.1 and prints one table:
+requests per second, median and 99th percentile latency, the ratios to the requests per
+second of both floors in the same run, and the SQL queries the page runs with an empty
+page cache and with a warm one. With `--compare URL` it measures the same pages on a
+second database (a small catalogue) and prints how much longer each page takes on the
+first. Last it checks each page against its target (a share of the bare floor), and
+exits with status 1 if one is not met.
 
 `bench/load` runs wrk with many connections for longer on a session page (each request a
 new visitor, so each view is counted) and on the list, and checks that no request failed
-and that the session's view total grew by exactly the number of views counted.
+and that the session's view total and daily rows grew by exactly the number of views the
+site answered as counted.
+
+With Redis (`--redis`, by default a database of the local Redis), views are counted in
+Redis and `manage.py write_views` runs beside gunicorn, as in production, to write them
+to PostgreSQL.
 
 See bench/README.md.
 """
@@ -25,10 +32,12 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
 from report import Report  # bench/report.py, beside this script
+from view_writers import ViewsInRedis, Writer, write_once  # bench/view_writers.py
 from wrk import Page, Result, run_wrk  # bench/wrk.py
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,25 +46,34 @@ PYTHON = os.environ.get("PYTHON", str(ROOT / ".venv" / "bin" / "python"))
 GUNICORN = str(Path(PYTHON).parent / "gunicorn")
 HOST = "127.0.0.1"
 GUNICORN_LOG = Path(tempfile.gettempdir()) / "igf-bench-gunicorn.log"
+WRITER_LOG = Path(tempfile.gettempdir()) / "igf-bench-write-views.log"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/7"
 
-# The targets, as shares of the floor's requests per second on 100,000 sessions, and the
-# most a page may slow down from 1,000 sessions to 100,000.
+# The targets, as shares of the bare floor's requests per second on 100,000 sessions, and
+# the most a page may slow down from 1,000 sessions to 100,000.
 CACHED_PAGE_TARGET = 0.7
-SESSION_PAGE_TARGET = 0.4
+SESSION_PAGE_TARGET = 0.5
+# The session recorded in the six UN languages, with documents: the heaviest session page.
+RECORDED_SESSION_PAGE_TARGET = 0.4
 SEARCH_TARGET = 0.2
 GROWTH_LIMIT = 1.5
 
 
-# Starting the site
+# Starting the site and the bare floor
 
 
-def site_environment(database_url: str, redis_url: str) -> dict[str, str]:
-    env = {
+def _clean_environment() -> dict[str, str]:
+    """This process's environment without the settings of the site and of gunicorn."""
+    return {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("DJANGO_", "CATALOGUE_", "GUNICORN_"))
         and key not in ("DATABASE_URL", "REDIS_URL")
     }
+
+
+def site_environment(database_url: str, redis_url: str) -> dict[str, str]:
+    env = _clean_environment()
     env |= {
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DJANGO_SECRET_KEY": "bench-only-" + secrets.token_urlsafe(24),
@@ -73,8 +91,29 @@ def site_environment(database_url: str, redis_url: str) -> dict[str, str]:
     return env
 
 
+def bare_floor_environment() -> dict[str, str]:
+    """The bare floor's environment: its own settings, and for gunicorn.conf.py the same
+    values as the site's (CATALOGUE_TRUSTED_PROXIES, no GUNICORN_*)."""
+    return _clean_environment() | {
+        "DJANGO_SETTINGS_MODULE": "bench.bare_floor.settings",
+        "DJANGO_SECRET_KEY": "bench-only-" + secrets.token_urlsafe(24),
+        "CATALOGUE_TRUSTED_PROXIES": "127.0.0.1",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+SITE_APP = "igf_catalogue.wsgi"
+BARE_FLOOR_APP = "bench.bare_floor.wsgi"
+
+
 class Site:
-    """The site under gunicorn on `port`, for the time of a `with` block."""
+    """The site under gunicorn on `port`, for the time of a `with` block; with
+    `app=BARE_FLOOR_APP`, the bare floor under the very same gunicorn options.
+
+    With REDIS_URL, `manage.py write_views` runs beside the site (`writer`), as it must
+    in production; when the block ends it is stopped and what is left written, so that no
+    view waits in Redis for the next run.
+    """
 
     def __init__(
         self,
@@ -83,25 +122,31 @@ class Site:
         port: int,
         workers: int | None,
         access_log: Path | None = None,
+        app: str = SITE_APP,
     ):
         self.env = env
         self.port = port
         self.workers = workers
         # Where gunicorn writes one line per answer: path, status, X-View-Counted.
         self.access_log = access_log
+        self.app = app
         self.process = None
+        self.writer: Writer | None = None
 
     @property
     def base(self) -> str:
         return f"http://{HOST}:{self.port}"
 
     def __enter__(self):
-        subprocess.run(
-            [PYTHON, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
-            cwd=ROOT,
-            env=self.env,
-            check=True,
-        )
+        if self.app == SITE_APP:
+            subprocess.run(
+                [PYTHON, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+                cwd=ROOT,
+                env=self.env,
+                check=True,
+            )
+        # gunicorn.conf.py and the options below are the same for the bare floor: its
+        # worker class, workers, threads and keep-alive are the site's.
         command = [
             GUNICORN,
             "--config",
@@ -118,7 +163,7 @@ class Site:
         if self.workers:
             command += ["--workers", str(self.workers)]
         self.process = subprocess.Popen(
-            [*command, "igf_catalogue.wsgi"],
+            [*command, self.app],
             cwd=ROOT,
             env=self.env,
             stdout=subprocess.DEVNULL,
@@ -129,12 +174,17 @@ class Site:
         while time.monotonic() < deadline:
             try:
                 with urllib.request.urlopen(f"{self.base}/bench/floor/?bytes=10", timeout=2):
+                    self.start_writer()
                     return self
             except OSError:
                 if self.process.poll() is not None:
                     raise SystemExit(f"gunicorn did not start: see {GUNICORN_LOG}") from None
                 time.sleep(0.3)
         raise SystemExit("gunicorn did not answer within a minute")
+
+    def start_writer(self) -> None:
+        if self.app == SITE_APP and self.env.get("REDIS_URL"):
+            self.writer = Writer(self.env, WRITER_LOG, python=PYTHON).start()
 
     def __exit__(self, *exc):
         if self.process and self.process.poll() is None:
@@ -143,6 +193,9 @@ class Site:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
+        if self.writer is not None:
+            self.writer.stop()
+            write_once(self.env, PYTHON)
 
     def fetch(self, path: str) -> bytes:
         request = urllib.request.Request(
@@ -237,7 +290,7 @@ def choose_pages(session_token: str) -> list[Page]:
                     watched.get_absolute_url(),
                     "visitors.lua",
                     (session_token,),
-                    target=SESSION_PAGE_TARGET,
+                    target=RECORDED_SESSION_PAGE_TARGET,
                 )
             ]
             if watched
@@ -291,14 +344,36 @@ def count_queries(paths: list[str]) -> dict[str, str]:
 
 
 def floor_page(size: int) -> Page:
-    """The floor: a pre-rendered page of `size` bytes, served with no database work."""
+    """The floor: a pre-rendered page of `size` bytes, served with no database work (the
+    same address on the site and on the bare floor)."""
     return Page("floor (pre-rendered, no database)", f"/bench/floor/?bytes={size}")
 
 
-def measure_catalogue(args, database_url: str, port: int) -> tuple[list[Result], Result, int]:
-    """Every page of one catalogue, each with the floor of its size measured around it."""
-    env = site_environment(database_url, args.redis)
-    with Site(env, port=port, workers=args.workers) as site:
+def mean_floor(name: str, floors: list[Result]) -> Result:
+    """One row for all the floors of one kind measured in a run: their mean."""
+    return Result(
+        page=Page(name, "/bench/floor/"),
+        rps=sum(f.rps for f in floors) / len(floors),
+        p50_ms=sum(f.p50_ms for f in floors) / len(floors),
+        p99_ms=sum(f.p99_ms for f in floors) / len(floors),
+        requests=sum(f.requests for f in floors),
+        errors=sum(f.errors for f in floors),
+        queries="0/0",
+    )
+
+
+def measure_catalogue(
+    args, database_url: str, redis_url: str, port: int
+) -> tuple[list[Result], Result, Result, int]:
+    """Every page of one catalogue, each with the site floor and the bare floor of its
+    size measured around it; then the mean site floor and the mean bare floor."""
+    env = site_environment(database_url, redis_url)
+    with (
+        Site(env, port=port, workers=args.workers) as site,
+        Site(
+            bare_floor_environment(), port=port + 1, workers=args.workers, app=BARE_FLOOR_APP
+        ) as bare,
+    ):
         pages = choose_pages(secrets.token_hex(4))
         if args.only:
             pages = [page for page in pages if any(word in page.name for word in args.only)]
@@ -309,84 +384,95 @@ def measure_catalogue(args, database_url: str, port: int) -> tuple[list[Result],
             "duration": args.duration,
         }
         warm = {**options, "duration": args.warmup}
-        run_wrk(site.base, floor_page(len(site.fetch("/sessions/"))), **warm)
-        results, floors = [], []
+        list_floor = floor_page(len(site.fetch("/sessions/")))
+        run_wrk(site.base, list_floor, **warm)
+        run_wrk(bare.base, list_floor, **warm)
+        results, floors, bare_floors = [], [], []
         for page in pages:
             print(f"  {page.name}: {page.path}", file=sys.stderr, flush=True)
             # One request alone first: a page's first rendering is slow on a big catalogue,
             # and a burst of them at once would only measure that.
             floor = floor_page(len(site.fetch(page.counted_path)))
-            # Each page is compared with a floor of its own size measured just before and
-            # just after it: on a shared machine the load of other work drifts over the
-            # minutes of a run.
+            # Each page is compared with floors of its own size measured just before and
+            # just after it (site, bare, the page, bare, site: both centred on the page):
+            # on a shared machine the load of other work drifts over a run's minutes.
             before = run_wrk(site.base, floor, **options)
+            bare_before = run_wrk(bare.base, floor, **options)
             run_wrk(site.base, page, **warm)
             result = run_wrk(site.base, page, **options)
             # wrk stops waiting, not the site: what it left in flight (a slow page's
             # backlog) is done within a p99's time, and would slow the floor down.
             time.sleep(min(result.p99_ms / 1000, 10))
+            bare_after = run_wrk(bare.base, floor, **options)
             after = run_wrk(site.base, floor, **options)
             result.queries = queries[page.counted_path]
             result.floor_rps = (before.rps + after.rps) / 2
+            result.bare_floor_rps = (bare_before.rps + bare_after.rps) / 2
             results.append(result)
             floors += [before, after]
-    floor_result = Result(
-        page=Page("floor (pre-rendered, no database)", "/bench/floor/"),
-        rps=sum(f.rps for f in floors) / len(floors),
-        p50_ms=sum(f.p50_ms for f in floors) / len(floors),
-        p99_ms=sum(f.p99_ms for f in floors) / len(floors),
-        requests=sum(f.requests for f in floors),
-        errors=sum(f.errors for f in floors),
-        queries="0/0",
-    )
+            bare_floors += [bare_before, bare_after]
     from sessions.models import Session
 
-    return results, floor_result, Session.objects.count()
+    return (
+        results,
+        mean_floor("site floor (pre-rendered, no database)", floors),
+        mean_floor("bare floor (a new Django project, same page)", bare_floors),
+        Session.objects.count(),
+    )
 
 
-def table(results: list[Result], floor: Result) -> str:
+def table(results: list[Result], floor: Result, bare_floor: Result) -> str:
+    """One row a page, with its share of each floor; last the mean of each floor (the
+    site floor's share of the bare floor is what the site's middleware leaves)."""
     lines = [
-        "| page | requests/s | p50 ms | p99 ms | its floor's requests/s | × floor "
+        "| page | requests/s | p50 ms | p99 ms | its site floor's requests/s "
+        "| × site floor | its bare floor's requests/s | × bare floor "
         "| queries (cold/warm) | errors |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for result in results:
         lines.append(
             f"| {result.page.name} | {result.rps:.0f} | {result.p50_ms:.1f} | "
-            f"{result.p99_ms:.1f} | {result.floor_rps:.0f} | "
-            f"{result.share_of_floor:.2f} | {result.queries} | {result.errors} |"
+            f"{result.p99_ms:.1f} | {result.floor_rps:.0f} | {result.share_of_floor:.2f} | "
+            f"{result.bare_floor_rps:.0f} | {result.share_of_bare_floor:.2f} | "
+            f"{result.queries} | {result.errors} |"
         )
-    lines.append(
-        f"| floor (pre-rendered, no database; the mean of all) | {floor.rps:.0f} | "
-        f"{floor.p50_ms:.1f} | {floor.p99_ms:.1f} | | 1.00 | 0/0 | {floor.errors} |"
-    )
+    site_share = floor.rps / bare_floor.rps if bare_floor.rps else 0.0
+    lines += [
+        f"| site floor (pre-rendered, no database; the mean of all) | {floor.rps:.0f} | "
+        f"{floor.p50_ms:.1f} | {floor.p99_ms:.1f} | | 1.00 | | {site_share:.2f} | 0/0 | "
+        f"{floor.errors} |",
+        f"| bare floor (a new Django project, same page; the mean of all) | "
+        f"{bare_floor.rps:.0f} | {bare_floor.p50_ms:.1f} | {bare_floor.p99_ms:.1f} | | | | "
+        f"1.00 | 0/0 | {bare_floor.errors} |",
+    ]
     return "\n".join(lines)
 
 
 def growth_table(large: list[Result], small: list[Result], sizes: tuple[int, int]) -> str:
     """Each page's time per request on the large catalogue over the small one, each time
-    taken as a multiple of its own floor, so that the machine's load in between does
-    not count."""
+    taken as a multiple of its own bare floor, so that the machine's load in between
+    does not count."""
     large_size, small_size = (f"{size:,}" for size in sizes)
     lines = [
-        f"| page | × floor at {large_size} | × floor at {small_size} | "
+        f"| page | × bare floor at {large_size} | × bare floor at {small_size} | "
         f"time at {large_size} ÷ at {small_size} |",
         "|---|---:|---:|---:|",
     ]
     for big, little in zip(large, small, strict=True):
         lines.append(
-            f"| {big.page.name} | {big.share_of_floor:.2f} | {little.share_of_floor:.2f} | "
-            f"{_growth_text(slowdown(big, little))} |"
+            f"| {big.page.name} | {big.share_of_bare_floor:.2f} | "
+            f"{little.share_of_bare_floor:.2f} | {_growth_text(slowdown(big, little))} |"
         )
     return "\n".join(lines)
 
 
 def slowdown(big: Result, little: Result) -> float | None:
-    """A page's time per request on the large catalogue over the small one (None if no
-    request of it was answered on the large one)."""
-    if not big.share_of_floor:
+    """A page's time per request on the large catalogue over the small one, each against
+    its bare floor (None if no request of it was answered on the large one)."""
+    if not big.share_of_bare_floor:
         return None
-    return little.share_of_floor / big.share_of_floor
+    return little.share_of_bare_floor / big.share_of_bare_floor
 
 
 def _growth_text(growth: float | None) -> str:
@@ -396,17 +482,17 @@ def _growth_text(growth: float | None) -> str:
 def targets(
     large: list[Result], small: list[Result] | None = None, sizes: tuple[int, int] = (0, 0)
 ) -> Report:
-    """Each page's share of the floor against its target and, with a small catalogue
+    """Each page's share of the bare floor against its target and, with a small catalogue
     measured too (`sizes`: the large one's, the small one's), how much each page slows
     down from the small one to the large one."""
     report = Report()
     for result in large:
         if result.page.target is not None:
             report.check(
-                f"{result.page.name}: × floor",
-                f"{result.share_of_floor:.2f}",
+                f"{result.page.name}: × bare floor (× site floor {result.share_of_floor:.2f})",
+                f"{result.share_of_bare_floor:.2f}",
                 f">= {result.page.target}",
-                result.share_of_floor >= result.page.target,
+                result.share_of_bare_floor >= result.page.target,
             )
     if small:
         large_size, small_size = (f"{size:,}" for size in sizes)
@@ -429,18 +515,24 @@ def run(args) -> None:
         raise SystemExit("Set DATABASE_URL to the PostgreSQL database to measure.")
     setup_django(site_environment(database_url, args.redis))
     print(f"Measuring {database_url.rsplit('/', 1)[-1]}", file=sys.stderr)
-    results, floor, size = measure_catalogue(args, database_url, args.port)
+    results, floor, bare_floor, size = measure_catalogue(args, database_url, args.redis, args.port)
     print(f"\n{size:,} sessions, wrk -t{args.threads} -c{args.connections} -d{args.duration}:\n")
-    print(table(results, floor))
+    print(table(results, floor, bare_floor))
     if args.compare:
         from django.db import connections
 
         connections.close_all()
         connections["default"].settings_dict.update(_database_settings(args.compare))
+        # Redis keys views and pages by session and version numbers, which the two
+        # catalogues share: the second one gets a Redis database of its own.
+        compare_redis = _next_redis_database(args.redis)
+        _use_redis(compare_redis)
         print(f"Measuring {args.compare.rsplit('/', 1)[-1]}", file=sys.stderr)
-        small_results, small_floor, small_size = measure_catalogue(args, args.compare, args.port)
+        small_results, small_floor, small_bare_floor, small_size = measure_catalogue(
+            args, args.compare, compare_redis, args.port
+        )
         print(f"\n{small_size:,} sessions, same run:\n")
-        print(table(small_results, small_floor))
+        print(table(small_results, small_floor, small_bare_floor))
         print(f"\nHow time per request grows from {small_size:,} to {size:,} sessions:\n")
         print(growth_table(results, small_results, (size, small_size)))
         report = targets(results, small_results, (size, small_size))
@@ -459,27 +551,72 @@ def _database_settings(url: str) -> dict:
     return {key: parsed[key] for key in ("NAME", "USER", "PASSWORD", "HOST", "PORT")}
 
 
+def _next_redis_database(url: str) -> str:
+    """`url` with the next database number ("" stays "")."""
+    if not url:
+        return url
+    parts = urllib.parse.urlsplit(url)
+    number = int(parts.path.strip("/") or 0) + 1
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{number}"))
+
+
+def _use_redis(url: str) -> None:
+    """Point this process's Redis caches at `url` (its queries are counted there)."""
+    from asgiref.local import Local
+    from django.conf import settings
+    from django.core.cache import caches
+
+    if not url:
+        return
+    caches.close_all()
+    for config in settings.CACHES.values():
+        if config["BACKEND"].startswith("django_redis"):
+            config["LOCATION"] = url
+    # Django's cache handler builds its caches from the settings once: again, anew.
+    caches.__dict__.pop("settings", None)
+    caches._connections = Local(caches.thread_critical)
+
+
 def load(args) -> None:
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("Set DATABASE_URL to the PostgreSQL database to load.")
     env = site_environment(database_url, args.redis)
     setup_django(env)
-    from sessions.models import Session
+    from django.db.models import Sum
+
+    from sessions.models import DailyViews, Session
+
+    def views_of(session: Session) -> tuple[int, int]:
+        """The session's total and the sum of its daily rows, in PostgreSQL."""
+        total = Session.objects.filter(pk=session.pk).values_list("views", flat=True).get()
+        daily = DailyViews.objects.filter(session=session).aggregate(n=Sum("views"))["n"]
+        return total, daily or 0
 
     options = {"threads": args.threads, "connections": args.connections, "duration": args.duration}
-    failures = []
+    report = Report()
     access_log = Path(tempfile.mkdtemp(prefix="igf-bench-")) / "access.log"
     with Site(env, port=args.port, workers=args.workers, access_log=access_log) as site:
         pages = choose_pages(secrets.token_hex(4))
         session_page = next(page for page in pages if page.script == "visitors.lua")
         session = Session.objects.get(slug=session_page.path.strip("/").split("/")[-1])
         site.fetch(session_page.path)
-        before = Session.objects.get(pk=session.pk).views
+        in_redis = ViewsInRedis(env, PYTHON) if site.writer else None
+        # The totals before are taken with nothing waiting in Redis (this warm-up's view,
+        # or any left by a run stopped half-way: a claim left waits for its lease).
+        if in_redis and in_redis.wait_until_written(timeout=60) is None:
+            raise SystemExit("Views counted before the load still not written after 60 s")
+        before = views_of(session)
         answered_before = len(access_log.read_text().splitlines())
         result = run_wrk(site.base, session_page, **options)
         time.sleep(3)  # the requests still on their way when wrk stopped are answered
-        after = Session.objects.get(pk=session.pk).views
+        if site.writer:
+            writer_ran = site.writer.running
+            by_writer = views_of(session)[0] - before[0]
+            status = site.writer.stop()
+            said = write_once(env, PYTHON)
+            left = in_redis.left()
+        after = views_of(session)
         # The site's own word for every view it counted, answers wrk never saw included.
         counted_by_site = sum(
             1
@@ -490,28 +627,45 @@ def load(args) -> None:
             f"session page {session_page.path}: {result.requests} answers "
             f"({result.rps:.0f}/s, p99 {result.p99_ms:.0f} ms), {result.errors} errors, "
             f"{result.counted} saying the view was counted; {result.sent} requests sent "
-            f"(each a new visitor); the total went from {before} to {after} "
-            f"(+{after - before}); the site answered {counted_by_site} views as counted"
+            f"(each a new visitor); the total went from {before[0]} to {after[0]} "
+            f"(+{after[0] - before[0]}), the daily rows from {before[1]} to {after[1]} "
+            f"(+{after[1] - before[1]}); the site answered {counted_by_site} views as counted"
         )
-        if result.errors:
-            failures.append(f"{result.errors} failed requests on the session page")
-        if result.counted != result.requests:
-            failures.append(f"{result.requests} answers, but {result.counted} counted views")
-        # Every view the site answered as counted is in the total, and nothing else is.
-        if after - before != counted_by_site:
-            failures.append(
-                f"views grew by {after - before}, but the site answered {counted_by_site} "
-                "views as counted"
+        report.check("session page: failed requests", str(result.errors), "0", not result.errors)
+        report.check(
+            "session page: answers saying the view was counted",
+            f"{result.counted} of {result.requests}",
+            "all",
+            result.counted == result.requests,
+        )
+        if site.writer:
+            print(f"write_views --once after the writer stopped: {said}")
+            report.check(
+                "write_views beside gunicorn",
+                f"{'ran throughout' if writer_ran else 'EXITED'}, wrote {by_writer} "
+                f"by 3 s after; SIGTERM: exit {status}",
+                "ran throughout, exit 0",
+                writer_ran and status == 0,
             )
+        # Every view the site answered as counted is in PostgreSQL once, and nothing else.
+        grew = (after[0] - before[0], after[1] - before[1])
+        report.check(
+            "views acknowledged / written (total, daily)",
+            f"{counted_by_site} / {grew[0]}, {grew[1]}",
+            "all equal",
+            counted_by_site == grew[0] == grew[1],
+        )
+        if site.writer:
+            report.check("views left in Redis at the end", str(left), "0", left == 0)
         listing = run_wrk(site.base, Page("list", "/sessions/"), **options)
         print(
             f"list /sessions/: {listing.requests} requests ({listing.rps:.0f}/s, "
             f"p99 {listing.p99_ms:.0f} ms), {listing.errors} errors"
         )
-        if listing.errors:
-            failures.append(f"{listing.errors} failed requests on the list")
-    print("\n".join(failures) if failures else "load check passed")
-    if failures:
+        report.check("list: failed requests", str(listing.errors), "0", not listing.errors)
+    print()
+    report.print()
+    if not report.passed:
         raise SystemExit(1)
 
 
@@ -519,13 +673,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("command", choices=["run", "load"])
     parser.add_argument("--compare", help="a second DATABASE_URL (a small catalogue) to compare")
-    parser.add_argument("--redis", default="", help="REDIS_URL for the site's cache")
+    parser.add_argument(
+        "--redis",
+        default=DEFAULT_REDIS,
+        help=f"REDIS_URL for the site's cache and views (default {DEFAULT_REDIS}; '' for "
+        "none; with --compare the second catalogue uses the next database)",
+    )
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--connections", type=int)
+    parser.add_argument("--connections", type=int, help="wrk's -c (run: 16, load: 64)")
     parser.add_argument("--duration", help="wrk's -d (run: 10s, load: 30s)")
     parser.add_argument("--warmup", default="3s")
     parser.add_argument("--workers", type=int, help="gunicorn workers (default as configured)")
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--port", type=int, default=8765, help="the site's port (run: the bare floor's is the next)"
+    )
     parser.add_argument(
         "--only",
         action="append",

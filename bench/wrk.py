@@ -17,7 +17,7 @@ class Page:
     script_args: tuple[str, ...] = ()
     # Where its queries are counted, when wrk's requests vary the address (searches).
     sample_path: str = ""
-    # Its target: at least this share of the floor's requests per second.
+    # Its target: at least this share of the bare floor's requests per second.
     target: float | None = None
 
     @property
@@ -36,12 +36,20 @@ class Result:
     counted: int | None = None
     sent: int | None = None
     queries: str = ""
-    # The requests per second of the floor of its size, measured just before and after it.
+    # The requests per second of the floor of its size, measured just before and after it:
+    # the site's own (through its middleware), and the bare floor (bench/bare_floor/).
     floor_rps: float = 0.0
+    bare_floor_rps: float = 0.0
 
     @property
     def share_of_floor(self) -> float:
+        """Its share of the site floor's requests per second."""
         return self.rps / self.floor_rps
+
+    @property
+    def share_of_bare_floor(self) -> float:
+        """Its share of the bare floor's requests per second (what the targets hold)."""
+        return self.rps / self.bare_floor_rps
 
 
 def run_wrk(
