@@ -26,6 +26,7 @@ from sessions.caching import live_parts, page_cache
 from sessions.caching.kept_answers import KeptAnswer, keep_answer
 from sessions.caching.version import catalogue_version, reading_one_version
 from sessions.counting import popular
+from sessions.counting.counted import SessionToCount
 from sessions.counting.counter import count_view
 from sessions.models import Session, Speaker, Tag, Venue
 from sessions.search import add_snippets
@@ -151,7 +152,7 @@ def _session_answer(
     """A kept session page (`content`, with holes) for this request: its view counted,
     its live parts filled in. Its ETag names the rendering and the parts filled in,
     which is cheaper than hashing the whole page each time."""
-    session = Session(pk=extra["pk"], status=Session.Status.PUBLISHED, views=None)
+    session = SessionToCount(pk=extra["pk"])
     counted = count_view(request, session)
     view_count = counted.total
     if view_count is None:
@@ -166,7 +167,8 @@ def _session_answer(
         response["X-View-Counted"] = "1"
     filled_in = f"{extra['rendering']}\n{parts.views_line}\n{parts.views_chart}"
     response["ETag"] = f'"{md5(filled_in.encode(), usedforsecurity=False).hexdigest()}"'
-    patch_cache_control(response, max_age=0)
+    if "Cache-Control" not in response:  # kept with the page's headers otherwise
+        patch_cache_control(response, max_age=0)
     return get_conditional_response(request, etag=response["ETag"], response=response)
 
 
@@ -196,12 +198,12 @@ def _views_line(view_count: int) -> str:
     return escape(line)
 
 
-def _views_chart(request: HttpRequest, session: Session) -> str:
+def _views_chart(request: HttpRequest, session: Session | SessionToCount) -> str:
     chart = charts.bar_chart(selectors.monthly_views(session))
     return render_to_string("sessions/_views_chart.html", {"chart": chart}, request=request)
 
 
-def _kept_views_chart(request: HttpRequest, session: Session) -> str:
+def _kept_views_chart(request: HttpRequest, session: Session | SessionToCount) -> str:
     """The chart for visitors, drawn once per catalogue version (and kept as long as a
     page): the view count beside it is the live one."""
     return page_cache.cached_for_version(

@@ -14,13 +14,14 @@ from redis.exceptions import RedisError
 
 from sessions.models import DailyViews, Session
 
-from .in_redis import Counted, count_in_redis, is_counting_in_redis
+from .counted import CountableSession, Counted
+from .in_redis import count_in_redis, is_counting_in_redis
 from .visitors import is_countable, is_first_view_in_window, today
 
 logger = logging.getLogger(__name__)
 
 
-def record_view(session: Session) -> int:
+def record_view(session: CountableSession) -> int:
     """Add one view to `session`'s total and to today's row; return the new total."""
     quote = connection.ops.quote_name
     table = quote(Session._meta.db_table)
@@ -57,7 +58,7 @@ def record_view(session: Session) -> int:
     return row[0]
 
 
-def count_view(request: HttpRequest, session: Session) -> Counted:
+def count_view(request: HttpRequest, session: CountableSession) -> Counted:
     """Count this request as a view of `session` if it is one; return the count to show
     (with Redis the live one, else `session.views` unless this view was counted)."""
     if not session.is_published:

@@ -15,7 +15,6 @@ What Redis holds, under the visitors cache's key prefix:
 """
 
 import datetime
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
@@ -24,7 +23,8 @@ from redis.commands.core import Script
 
 from sessions.models import Session
 
-from .visitors import address_cache_key, is_countable, today, visitor_cache_key
+from .counted import CountableSession, Counted
+from .visitors import is_countable, today, visitor_keys
 
 # KEYS: the visitor, their address's share, the session's total, the pending batch,
 # the batches being written.
@@ -66,12 +66,6 @@ return {1, redis.call('INCR', KEYS[3])}
 UNKNOWN_TOTAL = -1
 
 
-@dataclass(frozen=True)
-class Counted:
-    counted: bool
-    total: int
-
-
 def is_counting_in_redis() -> bool:
     return settings.CATALOGUE_VIEWS_IN_REDIS
 
@@ -98,23 +92,22 @@ def pending_field(session_pk: int, day: datetime.date) -> str:
     return f"{session_pk}:{day.isoformat()}"
 
 
-def count_in_redis(request: HttpRequest, session: Session) -> Counted:
+def count_in_redis(request: HttpRequest, session: CountableSession) -> Counted:
     """Count this request as a view of `session` if it is one, in one round trip; the
     live total either way. Raises RedisError when Redis fails."""
     window = settings.CATALOGUE_REPEAT_VIEW_WINDOW
     share = settings.CATALOGUE_VIEWS_PER_ADDRESS
+    visitors = caches["visitors"]
     day = today()
+    seen, address = visitor_keys(request, session, window, day)
     keys = [
-        key(visitor_cache_key(request, session)),
-        key(address_cache_key(request, session, window)),
-        total_key(session.pk),
-        key(PENDING),
-        key(CLAIMS),
+        visitors.make_key(name)
+        for name in (seen, address, f"views:total:{session.pk}", PENDING, CLAIMS)
     ]
     yesterday = day - datetime.timedelta(days=1)
     fields = [pending_field(session.pk, day), pending_field(session.pk, yesterday)]
     countable = "1" if is_countable(request) else "0"
-    client = redis_client()
+    client = visitors.client.get_client(write=True)
     counted, total = COUNT_VIEW(keys, [window, share, countable, "", *fields], client=client)
     if counted == UNKNOWN_TOTAL:
         # Not in Redis yet (or Redis lost it): started from the database's.
@@ -125,6 +118,6 @@ def count_in_redis(request: HttpRequest, session: Session) -> Counted:
     return Counted(counted=bool(counted), total=total)
 
 
-def _total_in_database(session: Session) -> int:
+def _total_in_database(session: CountableSession) -> int:
     totals = Session.objects.filter(pk=session.pk).values_list("views", flat=True)
     return next(iter(totals), 0)

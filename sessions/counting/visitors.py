@@ -28,7 +28,8 @@ from django.utils import timezone
 from redis.exceptions import RedisError
 
 from igf_catalogue.client_address import client_address
-from sessions.models import Session
+
+from .counted import CountableSession
 
 logger = logging.getLogger(__name__)
 
@@ -75,27 +76,50 @@ def _daily_hash(*parts: str, day: datetime.date | None = None) -> str:
 
 
 def visitor_fingerprint(
-    request: HttpRequest, session: Session, *, day: datetime.date | None = None
+    request: HttpRequest,
+    session: CountableSession,
+    *,
+    day: datetime.date | None = None,
+    address: str | None = None,
 ) -> str:
-    """A hash that recognises one visitor viewing one session on `day` (today), and nothing else."""
-    return _daily_hash(
-        client_address(request), request.headers.get("User-Agent", ""), str(session.pk), day=day
-    )
+    """A hash that recognises one visitor viewing one session on `day` (today), and nothing
+    else. `address`: the client's, if read already."""
+    address = address or client_address(request)
+    return _daily_hash(address, request.headers.get("User-Agent", ""), str(session.pk), day=day)
 
 
-def visitor_cache_key(request: HttpRequest, session: Session) -> str:
+def visitor_cache_key(request: HttpRequest, session: CountableSession) -> str:
     return f"seen:{visitor_fingerprint(request, session)}"
 
 
-def address_cache_key(request: HttpRequest, session: Session, window: int) -> str:
+def address_cache_key(
+    request: HttpRequest,
+    session: CountableSession,
+    window: int,
+    *,
+    day: datetime.date | None = None,
+    address: str | None = None,
+) -> str:
     """Where the views of `session` counted from this request's address in the current
     window are kept. The window's number is part of the key, so that every backend
     starts a new share at the same moment, whatever it does to a key's expiry."""
     number = int(time.time()) // window
-    return f"address:{_daily_hash(client_address(request), str(session.pk))}:{number}"
+    address = address or client_address(request)
+    return f"address:{_daily_hash(address, str(session.pk), day=day)}:{number}"
 
 
-def is_first_view_in_window(request: HttpRequest, session: Session) -> bool:
+def visitor_keys(
+    request: HttpRequest, session: CountableSession, window: int, day: datetime.date
+) -> tuple[str, str]:
+    """`visitor_cache_key` and `address_cache_key` of `day`, the address read once."""
+    address = client_address(request)
+    return (
+        f"seen:{visitor_fingerprint(request, session, day=day, address=address)}",
+        address_cache_key(request, session, window, day=day, address=address),
+    )
+
+
+def is_first_view_in_window(request: HttpRequest, session: CountableSession) -> bool:
     """Remember this visitor for the repeat-view window; False if they were already
     known, or if their address has had its share of views of `session` in the window
     (CATALOGUE_VIEWS_PER_ADDRESS).
@@ -129,7 +153,7 @@ def is_first_view_in_window(request: HttpRequest, session: Session) -> bool:
         return False
 
 
-def _is_first_view_in(visitors, request: HttpRequest, session: Session) -> bool:
+def _is_first_view_in(visitors, request: HttpRequest, session: CountableSession) -> bool:
     window = settings.CATALOGUE_REPEAT_VIEW_WINDOW
     share = settings.CATALOGUE_VIEWS_PER_ADDRESS
     if not share:
