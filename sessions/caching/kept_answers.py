@@ -22,8 +22,6 @@ parts for each request (`sessions.browsing.views`), its compression done here.
 
 import logging
 import re
-import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -34,6 +32,7 @@ from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.text import compress_string
 
+from .recently_kept import RecentlyKept
 from .version import catalogue_version, reading_one_version
 
 logger = logging.getLogger(__name__)
@@ -60,6 +59,10 @@ class KeptAnswer:
     finish: Callable[[HttpRequest, "KeptAnswer"], HttpResponse] | None = None
     extra: dict = field(default_factory=dict)
 
+    @property
+    def kept_at(self) -> int:
+        return self.rendered_at
+
 
 def keep_answer(
     request: HttpRequest,
@@ -83,31 +86,8 @@ def keep_answer(
     )
 
 
-class KeptAnswers:
-    """The answers this process keeps, the least recently used dropped first."""
-
-    def __init__(self, size: int = KEPT_ANSWERS):
-        self.size = size
-        self.items: OrderedDict[str, KeptAnswer] = OrderedDict()
-
-    def get(self, key: str) -> KeptAnswer | None:
-        answer = self.items.get(key)
-        if answer is None:
-            return None
-        if answer.rendered_at + settings.CATALOGUE_PAGE_CACHE_SECONDS < time.time():
-            self.items.pop(key, None)
-            return None
-        self.items.move_to_end(key)
-        return answer
-
-    def keep(self, key: str, answer: KeptAnswer) -> None:
-        self.items[key] = answer
-        self.items.move_to_end(key)
-        while len(self.items) > self.size:
-            self.items.popitem(last=False)
-
-
-_kept = KeptAnswers()
+# The answers this process keeps, the least recently used dropped first.
+_kept = RecentlyKept(size=KEPT_ANSWERS)
 
 
 def forget_kept_answers() -> None:

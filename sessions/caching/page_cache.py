@@ -16,7 +16,6 @@ is when it was rendered, and a client that holds it gets 304 Not Modified.
 """
 
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -36,6 +35,7 @@ from django.utils.functional import cached_property
 from django.utils.http import http_date
 
 from .kept_answers import keep_answer
+from .recently_kept import RecentlyKept
 from .version import catalogue_version, reading_one_version
 
 T = TypeVar("T")
@@ -146,32 +146,6 @@ class CachedPage:
         for name, value in self.headers.items():
             response.headers[name] = value
         return response
-
-
-class RecentlyKept:
-    """The pages and values this process served last, so that a busy page costs no trip
-    to a shared cache. Keys hold the catalogue version, so a change is never hidden here
-    either; nothing is kept longer than in the shared cache."""
-
-    def __init__(self, size: int = 256):
-        self.size = size
-        self.items: OrderedDict[str, CachedPage | KeptValue] = OrderedDict()
-
-    def get(self, key: str) -> CachedPage | KeptValue | None:
-        item = self.items.get(key)
-        if item is None:
-            return None
-        if item.kept_at + timeout() < time.time():
-            self.items.pop(key, None)
-            return None
-        self.items.move_to_end(key)
-        return item
-
-    def keep(self, key: str, item: CachedPage | KeptValue) -> None:
-        self.items[key] = item
-        self.items.move_to_end(key)
-        while len(self.items) > self.size:
-            self.items.popitem(last=False)
 
 
 _recently_kept = RecentlyKept()
