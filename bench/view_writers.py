@@ -1,4 +1,5 @@
-"""`manage.py write_views` beside the site under test (bench/measure.py, bench/faults.py).
+"""`manage.py write_views` beside the site under test (bench/measure.py, bench/load_check.py,
+bench/faults.py, bench/fault_scenarios.py).
 
 With REDIS_URL a view is counted in Redis and written to PostgreSQL later, in batches, by
 that command (sessions/counting/batches.py). The checks start it, pause it, kill it and
