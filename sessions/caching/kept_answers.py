@@ -21,24 +21,23 @@ parts for each request (`sessions.browsing.views`), its compression done here.
 """
 
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
+from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
 from django.utils import translation
-from django.utils.cache import get_conditional_response, patch_vary_headers
-from django.utils.text import compress_string
+from django.utils.cache import get_conditional_response
 
 from .recently_kept import RecentlyKept
 from .version import catalogue_version, reading_one_version
 
 logger = logging.getLogger(__name__)
 
-# As GZipMiddleware decides.
-ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+# The answers made here (a session page's) are compressed as the stack would.
+_gzip = GZipMiddleware(lambda request: None)
 # Cookies that make a page someone's own: a signed-in editor's session, and messages
 # waiting to be shown (after signing out, say).
 PERSONAL_COOKIES = {settings.SESSION_COOKIE_NAME, "messages"}
@@ -104,7 +103,7 @@ def answer_key(request: HttpRequest) -> str | None:
     except DisallowedHost:
         return None  # the stack says so
     language = translation.get_language_from_request(request)
-    gzip = bool(ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
+    gzip = bool(re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")))
     return f"{request.scheme}\n{host}\n{request.get_full_path()}\n{language}\n{gzip:d}"
 
 
@@ -112,10 +111,8 @@ def answer(request: HttpRequest, kept: KeptAnswer) -> HttpResponse:
     if kept.finish is not None:
         with translation.override(translation.get_language_from_request(request)):
             response = kept.finish(request, kept)
-        return _compressed(request, response)
-    response = HttpResponse(kept.content)
-    for name, value in kept.headers:
-        response.headers[name] = value
+        return _gzip.process_response(request, response)
+    response = HttpResponse(kept.content, headers=kept.headers)
     return get_conditional_response(
         request,
         etag=response.headers.get("ETag"),
@@ -134,24 +131,6 @@ def _answered(request: HttpRequest, kept: KeptAnswer) -> HttpResponse | None:
     except Exception:
         logger.debug("Answered by the whole stack instead", exc_info=True)
     return None
-
-
-def _compressed(request: HttpRequest, response: HttpResponse) -> HttpResponse:
-    """As GZipMiddleware would, for an answer made here."""
-    if response.status_code != 200 or len(response.content) < 200:
-        return response
-    patch_vary_headers(response, ("Accept-Encoding",))
-    if not ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
-        return response
-    compressed = compress_string(response.content, max_random_bytes=100)
-    if len(compressed) >= len(response.content):
-        return response
-    response.content = compressed
-    response.headers["Content-Length"] = str(len(compressed))
-    if (etag := response.headers.get("ETag", "")).startswith('"'):
-        response.headers["ETag"] = f"W/{etag}"
-    response.headers["Content-Encoding"] = "gzip"
-    return response
 
 
 def _keepable(response: HttpResponse) -> bool:

@@ -80,8 +80,12 @@ def key(name: str) -> str:
     return caches["visitors"].make_key(name)
 
 
+def total_name(session_pk: int) -> str:
+    return f"views:total:{session_pk}"
+
+
 def total_key(session_pk: int) -> str:
-    return key(f"views:total:{session_pk}")
+    return key(total_name(session_pk))
 
 
 PENDING = "views:pending"
@@ -101,8 +105,7 @@ def count_in_redis(request: HttpRequest, session: CountableSession) -> Counted:
     day = today()
     seen, address = visitor_keys(request, session, window, day)
     keys = [
-        visitors.make_key(name)
-        for name in (seen, address, f"views:total:{session.pk}", PENDING, CLAIMS)
+        visitors.make_key(name) for name in (seen, address, total_name(session.pk), PENDING, CLAIMS)
     ]
     yesterday = day - datetime.timedelta(days=1)
     fields = [pending_field(session.pk, day), pending_field(session.pk, yesterday)]
