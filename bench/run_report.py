@@ -86,11 +86,12 @@ def targets(
         large_size, small_size = (f"{size:,}" for size in sizes)
         for big, little in zip(large, small, strict=True):
             growth = slowdown(big, little)
+            limit = big.page.growth_limit or GROWTH_LIMIT
             report.check(
                 f"{big.page.name}: time at {large_size} ÷ at {small_size}",
                 _growth_text(growth),
-                f"<= {GROWTH_LIMIT}",
-                growth is not None and growth <= GROWTH_LIMIT,
+                f"<= {limit}",
+                growth is not None and growth <= limit,
             )
     errors = sum(result.errors for result in [*large, *(small or [])])
     report.check("failed requests, every page", str(errors), "0", errors == 0)

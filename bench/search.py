@@ -1,429 +1,166 @@
-"""Benchmark: a search request against an unfiltered list request, on PostgreSQL.
+"""Where a search page nobody asked for before spends its time, in one process:
 
-Creates the database named by DATABASE_URL (its name must contain "bench"; an existing
-one is dropped first), migrates it, loads the demo data, generates a catalogue of
-sessions with speakers, tags, descriptions and transcripts, refreshes the search
-vectors, then times N requests of /sessions/?q=... (a few different searches in turn)
-and N requests of /sessions/ through Django's test client, alternating the two, and
-prints both medians and their ratio. The database is dropped at the end unless --keep.
+    DATABASE_URL=postgres://.../igf_bench_100k bench/search [--queries 20] [--rounds 3]
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/igf_search_bench \\
-        .venv/bin/python bench/search.py [--sessions 10000] [--requests 50]
-
-See bench/README.md.
+Serves `/sessions/?q=<two words>` through Django's WSGI handler, with the production
+settings and Redis as `bench/run` has them, for `--queries` different two-word searches
+drawn from the words `searches.lua` uses (none asked before in the run, so neither the
+page nor its facets come from the cache; what is kept per catalogue version, such as
+the tiles and labels, may). Each request's SQL is timed by an execute wrapper and
+sorted into the page's query, the facets' query, the snippets' and the rest; Python is
+the whole page less its SQL. Prints the median of each over the searches, and for each
+search its number of matches. `--rounds` repeats the whole set with new words, and the
+medians are over every round.
 """
 
 import argparse
 import io
 import os
 import random
+import re
 import statistics
 import sys
 import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from databases import drop_database, recreate_database, throwaway_database_settings
+from measure import HOST, site_environment  # bench/measure.py
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "igf_catalogue.test_settings")
+WORDS = re.findall(r'"([a-z-]+)"', (Path(__file__).parent / "searches.lua").read_text())
 
-SEARCHES = [
-    "national digital strategy",
-    "cybersecurity",
-    "human rights online",
-    '"digital divide"',
-    "artificial intelligence governance",
-    "internet fragmentation",
-    "youth participation",
-    "data protection -privacy",
-    "submarine cables",
+# What each statement of a search page is, by what its SQL holds (first that matches).
+KINDS = [
+    ("snippets", re.compile(r"ts_headline|snippet\(", re.I)),
+    ("facets", re.compile(r"facet_", re.I)),
+    ("page's query", re.compile(r"ORDER BY .* LIMIT", re.I | re.S)),
 ]
 
 
-def _words(text: str) -> list[str]:
-    return text.split()
+def kind_of(sql: str) -> str:
+    return next((kind for kind, pattern in KINDS if pattern.search(sql)), "other")
 
 
-# Words of the catalogue, most frequent first within each list: the generator draws
-# with weights falling off with rank, as words do in real text. A session's text mixes
-# common words, words of the whole field, and (most) words of its own topic, so that a
-# specific word is found in some sessions and a general one in most.
-GENERAL_WORDS = _words(
-    """
-internet digital online policy governance government development technology economy
-platforms users services access security network content innovation regulation
-community society sector private civil technical academic public global national
-regional local international framework strategy capacity participation cooperation
-countries challenges opportunities stakeholders multistakeholder forum dialogue
-"""
-)
-TOPIC_WORDS = {
-    "Cybersecurity and Trust": _words(
-        """
-cybersecurity cybercrime encryption incidents CERT CSIRT vulnerabilities norms
-resilience trust authentication certificates attacks ransomware botnets malware
-phishing response critical infrastructure diplomacy deterrence attribution patching
-disclosure spam
-"""
-    ),
-    "Digital Inclusion": _words(
-        """
-inclusion divide affordability literacy skills rural remote women gender disability
-accessibility youth education schools libraries languages multilingualism community
-networks underserved indigenous elderly training devices meaningful connectivity
-"""
-    ),
-    "Human Rights and Freedoms": _words(
-        """
-human rights freedom expression privacy surveillance censorship shutdowns journalism media
-assembly association defenders activists safeguards remedies accountability courts
-lawful interception oversight dignity equality discrimination harassment hate
-"""
-    ),
-    "Data Governance": _words(
-        """
-data protection flows localisation transborder consent processing controllers
-anonymisation portability open statistics sharing stewardship trusts sovereignty
-adequacy cloud storage analytics registries archives metadata interoperability
-"""
-    ),
-    "Emerging Technologies": _words(
-        """
-artificial intelligence algorithms automation machine learning blockchain quantum
-robotics metaverse virtual reality things sensors drones ethics bias explainability
-generative models chatbots biometrics facial recognition
-"""
-    ),
-    "Sustainability and Environment": _words(
-        """
-climate energy emissions e-waste circular sustainable environment green carbon
-footprint recycling efficiency renewable disasters agriculture water biodiversity
-monitoring satellites smart cities mobility transport
-"""
-    ),
-    "Access and Connectivity": _words(
-        """
-broadband spectrum satellites cables submarine exchange points IXPs routing IPv6 DNS
-mobile operators backbone fibre wireless investment universal service funds pricing
-competition neutrality
-"""
-    ),
-    "Other": _words(
-        """
-ICANN IANA WSIS mandate fragmentation splinternet jurisdiction standards protocols
-domain names registrars WHOIS root servers transition enhanced accountability
-"""
-    ),
-}
-COMMON_WORDS = _words(
-    """
-the of and to in a is that for on with as are this be by we it from at our an have
-which not more their has will can they all these also but there been one about how
-what new so its should who other many into some would than need must between through
-countries people work across very important future role first make well both
-"""
-)
-FIRST_NAMES = _words(
-    """
-Amina Carlos Mei Olga Kwame Priya Lars Fatima Jonas Ana Tomas Noura Hiroshi Grace
-Diego Aisha Pierre Lucia Samir Ingrid Kofi Elena Rahul Sofia Yuki Ahmed Maria Peter
-Chen Zainab Marta Ivan Leila Daniel Nnenna Raul Anja Omar Beatriz Tariq
-"""
-)
-LAST_NAMES = _words(
-    """
-Okafor Silva Wang Petrova Mensah Sharma Nilsson Haddad Berg Costa Novak Rahman Tanaka
-Mwangi Fernandez Diallo Dubois Romero Khalil Larsen Owusu Ivanova Gupta Rossi Sato
-Hassan Garcia Schmidt Li Bello Lopez Kovac Nasser Nakamura Santos Ali Moreno Fischer
-Nwakanma Kumar
-"""
-)
-ORGANISATIONS = [
-    "Ministry of Information and Communication Technology",
-    "Internet Society",
-    "ICANN",
-    "Association for Progressive Communications",
-    "Access Now",
-    "Internet Governance Forum Secretariat",
-    "ITU",
-    "UNESCO",
-    "OECD",
-    "Council of Europe",
-    "European Commission",
-    "African Union Commission",
-    "Regional Internet Registry",
-    "National Telecommunications Regulator",
-    "University of Cape Town",
-    "University of São Paulo",
-    "Digital Rights Foundation",
-    "Global Partners Digital",
-    "Youth Coalition on Internet Governance",
-    "World Wide Web Foundation",
-    "Cloud Services Alliance",
-    "Mobile Operators Association",
-    "Open Data Institute",
-    "Child Online Protection Initiative",
-    "Cybersecurity Agency",
-]
-SESSION_TYPES = [
-    "Workshop",
-    "Open Forum",
-    "Main Session",
-    "Best Practice Forum",
-    "Dynamic Coalition",
-    "Lightning Talk",
-    "Town Hall",
-    "Networking Session",
-]
+class Timer:
+    """An execute wrapper: each statement's time, by kind."""
+
+    def __init__(self):
+        self.times: dict[str, float] = {}
+        self.statements = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            kind = kind_of(sql)
+            self.times[kind] = self.times.get(kind, 0.0) + time.perf_counter() - started
+            self.statements += 1
 
 
-def weighted(words: list[str]) -> tuple[list[str], list[float]]:
-    weights, total = [], 0.0
-    for rank in range(1, len(words) + 1):
-        total += 1 / rank
-        weights.append(total)
-    return words, weights
+def environ_for(path: str) -> dict:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(path)
+    return {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": parts.path,
+        "QUERY_STRING": parts.query,
+        "SERVER_NAME": HOST,
+        "SERVER_PORT": "8000",
+        "HTTP_HOST": HOST,
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.errors": sys.stderr,
+    }
+
+
+def serve(handler, path: str) -> None:
+    status = []
+    body = handler(environ_for(path), lambda s, h, *a: status.append(s))
+    for _ in body:
+        pass
+    if hasattr(body, "close"):
+        body.close()
+    if not status[0].startswith("200"):
+        raise SystemExit(f"{path}: {status[0]}")
+
+
+def searches(rng: random.Random, count: int, asked: set[str]) -> list[str]:
+    found = []
+    while len(found) < count:
+        text = " ".join(rng.sample(WORDS, 2))
+        if text not in asked:
+            asked.add(text)
+            found.append(text)
+    return found
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sessions", type=int, default=10_000, help="catalogue size")
-    parser.add_argument("--requests", type=int, default=50, help="timed requests of each kind")
-    parser.add_argument(
-        "--transcript-words", type=int, default=1000, help="words of a transcript, on average"
-    )
-    parser.add_argument("--seed", type=int, default=2015)
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--queries", type=int, default=20, help="searches a round")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=23)
+    # A Redis database of its own, emptied first: nothing kept by an earlier run.
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/9")
     args = parser.parse_args()
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url:
+        sys.exit("Set DATABASE_URL to a catalogue made by bench/generate.")
+    os.environ.update(site_environment(database_url, args.redis))
+    sys.path.insert(0, str(ROOT))
 
-    settings = throwaway_database_settings("igf_search_bench")
-    recreate_database(settings)
-    try:
-        run(args)
-    finally:
-        if args.keep:
-            print(f"Kept the database {settings['NAME']}.")
-        else:
-            from django.db import connections
-
-            connections.close_all()
-            drop_database(settings)
-            print(f"Dropped the database {settings['NAME']}.")
-
-
-def step(label: str):
-    """Print `label`, then the seconds the step took when the returned function is called."""
-    print(f"{label}...", end=" ", flush=True)
-    started = time.perf_counter()
-    return lambda: print(f"{time.perf_counter() - started:.1f} s", flush=True)
-
-
-def run(args) -> None:
     import django
 
-    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
     django.setup()
+    from django.core.cache import cache
+    from django.core.handlers.wsgi import WSGIHandler
     from django.core.management import call_command
-
-    done = step("Migrating")
-    call_command("migrate", verbosity=0)
-    done()
-    done = step("Loading the demo data")
-    call_command("load_demo_data", stdout=io.StringIO(), stderr=io.StringIO())
-    done()
-    generate(args)
-    measure(args)
-
-
-def generate(args) -> None:
-    import datetime
-
-    from django.db import connection, transaction
-    from django.utils import timezone
-    from django.utils.text import slugify
-
-    from sessions.models import (
-        Meeting,
-        Participant,
-        Session,
-        SessionType,
-        Speaker,
-        Tag,
-        Topic,
-        Transcript,
-    )
-    from sessions.search import refresh_all_search_vectors
-
-    rng = random.Random(args.seed)
-    general, general_cumulative = weighted(GENERAL_WORDS)
-    common, common_cumulative = weighted(COMMON_WORDS)
-    topical = {topic: weighted(words) for topic, words in TOPIC_WORDS.items()}
-
-    def text(count: int, topic: str) -> str:
-        # Half common words, as in speech and prose; a fifth words of the field; the
-        # rest words of the topic. A sentence every 8 to 20 words.
-        words, cumulative = topical[topic]
-        picked = rng.choices(words, cum_weights=cumulative, k=count)
-        picked[::2] = rng.choices(common, cum_weights=common_cumulative, k=len(picked[::2]))
-        picked[1::5] = rng.choices(general, cum_weights=general_cumulative, k=len(picked[1::5]))
-        end = rng.randint(8, 20)
-        while end < count:
-            picked[end - 1] += "."
-            end += rng.randint(8, 20)
-        sentence = " ".join(picked)
-        return f"{sentence[:1].upper()}{sentence[1:]}."
-
-    existing = Session.objects.count()
-    count = max(args.sessions - existing, 0)
-    done = step(f"Generating {count} sessions (the demo data has {existing})")
-    # Each session is held during a meeting of the demo data, at the meeting's venue.
-    meetings = list(
-        Meeting.objects.exclude(start_date=None).exclude(end_date=None).select_related("venue")
-    )
-    types = [SessionType.objects.get_or_create(name=name)[0] for name in SESSION_TYPES]
-    topics = [Topic.objects.get_or_create(name=name)[0] for name in TOPIC_WORDS]
-    taken = {name.casefold() for name in Tag.objects.values_list("name", flat=True)}
-    Tag.objects.bulk_create(
-        Tag(name=name, slug=f"{slugify(name)}-b")
-        for name in dict.fromkeys(word for words in TOPIC_WORDS.values() for word in words)
-        if name.casefold() not in taken
-    )
-    tag_by_name = {tag.name.casefold(): tag for tag in Tag.objects.all()}
-    tags_of = {
-        topic: [tag_by_name[word.casefold()] for word in dict.fromkeys(words)]
-        for topic, words in TOPIC_WORDS.items()
-    }
-    speakers = Speaker.objects.bulk_create(
-        Speaker(
-            name=f"{first} {last}",
-            slug=f"{slugify(first)}-{slugify(last)}-b{number}",
-            organisation=rng.choice(ORGANISATIONS),
-            stakeholder_group=rng.choice(Speaker.StakeholderGroup.values),
-        )
-        for number, (first, last) in enumerate(
-            (rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)) for _ in range(3000)
-        )
-    )
-    now = timezone.now()
-    transcript_words = args.transcript_words
-    batch = 500
-    Tagged = Session.tags.through
-    with transaction.atomic():
-        for start in range(0, count, batch):
-            sessions = []
-            for number in range(start, min(start + batch, count)):
-                meeting = rng.choice(meetings)
-                days = (meeting.end_date - meeting.start_date).days
-                topic = rng.choice(topics)
-                words, cumulative = topical[topic.name]
-                title = " ".join(rng.choices(words, cum_weights=cumulative, k=rng.randint(2, 6)))
-                title = f"{title[:1].upper()}{title[1:]}"
-                sessions.append(
-                    Session(
-                        key=f"bench-{number}",
-                        title=title,
-                        slug=f"{slugify(title)[:300]}-b{number}",
-                        date=meeting.start_date + datetime.timedelta(days=rng.randint(0, days)),
-                        type=rng.choice(types),
-                        topic=topic,
-                        meeting=meeting,
-                        description="".join(
-                            f"<p>{text(rng.randint(30, 80), topic.name)}</p>"
-                            for _ in range(rng.randint(1, 3))
-                        ),
-                        status=Session.Status.PUBLISHED,
-                        views=int(rng.paretovariate(1.2) * 20),
-                        published_at=now,
-                    )
-                )
-            sessions = Session.objects.bulk_create(sessions)
-            Participant.objects.bulk_create(
-                Participant(session=session, speaker=speaker, role=role, order=order)
-                for session in sessions
-                for order, (speaker, role) in enumerate(
-                    zip(
-                        rng.sample(speakers, rng.randint(2, 6)),
-                        rng.choices(Participant.Role.values, weights=[1, 5, 1, 1], k=6),
-                        strict=False,
-                    )
-                )
-            )
-            Tagged.objects.bulk_create(
-                Tagged(session=session, tag=tag)
-                for session in sessions
-                for tag in rng.sample(tags_of[session.topic.name], rng.randint(1, 4))
-            )
-            Transcript.objects.bulk_create(
-                Transcript(
-                    session=session,
-                    language="en",
-                    text=text(
-                        rng.randint(transcript_words // 2, transcript_words * 3 // 2),
-                        session.topic.name,
-                    ),
-                )
-                for session in sessions
-            )
-    done()
-
-    done = step("Refreshing the search vectors")
-    refresh_all_search_vectors(batch_size=1000)
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
-    done()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
-        size = cursor.fetchone()[0]
-        cursor.execute("SELECT pg_size_pretty(sum(octet_length(text))) FROM catalogue_transcript")
-        transcripts = cursor.fetchone()[0]
-    print(
-        f"Catalogue: {Session.objects.count()} sessions, {Transcript.objects.count()} "
-        f"transcripts ({transcripts} of text), {Participant.objects.count()} participants, "
-        f"{Tagged.objects.count()} tag links; database {size}."
-    )
-
-
-def measure(args) -> None:
-    from django.test import Client
+    from django.db import connection
 
     from sessions.models import Session
     from sessions.search import search_sessions
 
-    client = Client()
-    search_urls = [f"/sessions/?{urlencode({'q': q})}" for q in SEARCHES]
+    call_command("collectstatic", interactive=False, verbosity=0)
+    if args.redis:
+        cache.clear()
+    handler = WSGIHandler()
+    rng = random.Random(args.seed)
+    asked: set[str] = set()
+    # Warm: connections open, templates compiled, what is kept per version kept.
+    for text in searches(rng, 10, asked):
+        serve(handler, f"/sessions/?{urlencode({'q': text})}")
 
-    def timed(url: str) -> float:
-        started = time.perf_counter()
-        response = client.get(url)
-        elapsed = time.perf_counter() - started
-        if response.status_code != 200:
-            sys.exit(f"{url} answered {response.status_code}")
-        return elapsed
+    pages, sql, python, statements = [], [], [], []
+    by_kind: dict[str, list[float]] = {kind: [] for kind, _ in KINDS} | {"other": []}
+    matches = []
+    for _ in range(args.rounds):
+        for text in searches(rng, args.queries, asked):
+            timer = Timer()
+            with connection.execute_wrapper(timer):
+                started = time.perf_counter()
+                serve(handler, f"/sessions/?{urlencode({'q': text})}")
+                page = time.perf_counter() - started
+            pages.append(page)
+            sql.append(sum(timer.times.values()))
+            python.append(page - sql[-1])
+            statements.append(timer.statements)
+            for kind in by_kind:
+                by_kind[kind].append(timer.times.get(kind, 0.0))
+            matches.append(search_sessions(Session.objects.published(), text).count())
 
-    # Warm the connection, the templates and PostgreSQL's caches.
-    for url in ["/sessions/", *search_urls]:
-        timed(url)
+    def ms(values: list[float]) -> str:
+        return f"{statistics.median(values) * 1000:8.1f} ms"
 
-    list_times, search_times = [], []
-    per_search: dict[str, list[float]] = {q: [] for q in SEARCHES}
-    for number in range(args.requests):
-        list_times.append(timed("/sessions/"))
-        q = SEARCHES[number % len(SEARCHES)]
-        search_times.append(timed(search_urls[number % len(SEARCHES)]))
-        per_search[q].append(search_times[-1])
-
-    print(f"\n{args.requests} requests of each kind, alternating:")
-    for q in SEARCHES:
-        found = search_sessions(Session.objects.published(), q).count()
-        median = statistics.median(per_search[q]) * 1000 if per_search[q] else float("nan")
-        print(f"  q={q!r:40} {found:>6} sessions found, median {median:7.1f} ms")
-    list_median = statistics.median(list_times) * 1000
-    search_median = statistics.median(search_times) * 1000
-    print(f"Median unfiltered list  /sessions/      {list_median:7.1f} ms")
-    print(f"Median search           /sessions/?q=   {search_median:7.1f} ms")
-    print(f"Ratio search / list                     {search_median / list_median:7.2f}")
+    sessions = Session.objects.published().count()
+    print(f"{sessions:,} published sessions on {connection.vendor}; {len(pages)} searches")
+    print(f"  matches a search: median {statistics.median(matches):,.0f}, max {max(matches):,}")
+    print(f"  whole page        {ms(pages)}")
+    print(f"  SQL in all        {ms(sql)}  ({statistics.median(statements):.0f} statements)")
+    for kind, values in by_kind.items():
+        print(f"  - {kind:16}{ms(values)}")
+    print(f"  Python            {ms(python)}")
 
 
 if __name__ == "__main__":

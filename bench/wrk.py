@@ -19,6 +19,9 @@ class Page:
     sample_path: str = ""
     # Its target: at least this share of the bare floor's requests per second.
     target: float | None = None
+    # How much slower it may be on the large catalogue than on the small one, when not
+    # run_report.GROWTH_LIMIT.
+    growth_limit: float | None = None
 
     @property
     def counted_path(self) -> str:
