@@ -287,18 +287,25 @@ def test_views_counted_while_two_writers_run_are_each_written_once(tmp_path):
     environment = {"DATABASE_URL": database_url, "REDIS_URL": redis_url}
     if connection.vendor != "postgresql":
         assert run_in_production("manage.py", "migrate", "--noinput", **environment).returncode == 0
+    heartbeats = [tmp_path / f"writer-{number}" for number in range(2)]
     writers = [
         subprocess.Popen(
-            [sys.executable, "manage.py", "write_views", "--interval", "0.05"],
+            [sys.executable, "manage.py", "write_views", "--interval", "0.05"]
+            + ["--heartbeat", str(heartbeat)],
             cwd=django_settings.BASE_DIR,
             env=production_environment(**environment),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
-        for _ in range(2)
+        for heartbeat in heartbeats
     ]
     try:
+        # Both writing (their SIGTERM handlers set) before any view is counted.
+        deadline = time.monotonic() + 60
+        while not all(heartbeat.exists() for heartbeat in heartbeats):
+            assert time.monotonic() < deadline, "a writer never wrote"
+            time.sleep(0.05)
         counted = run_script_in_production(COUNT_FROM_TEN_THREADS, **environment)
     finally:
         for writer in writers:
