@@ -34,14 +34,15 @@ def compile_translations() -> None:
 
 
 def pytest_collection_modifyitems(config, items):
-    """PostgreSQL-only tests are left out of a SQLite run (they run in the PostgreSQL one)."""
+    """PostgreSQL-only tests are left out of a SQLite run and SQLite-only tests out of a
+    PostgreSQL run (each runs in the other)."""
     from django.conf import settings
 
-    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        return
+    on_postgresql = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    other = "sqlite" if on_postgresql else "postgres"
     selected, deselected = [], []
     for item in items:
-        (deselected if item.get_closest_marker("postgres") else selected).append(item)
+        (deselected if item.get_closest_marker(other) else selected).append(item)
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected

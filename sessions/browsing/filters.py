@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import slug_re
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -103,18 +103,24 @@ class OptionsSelect(forms.Select):
     most of the time of rendering a search's page; the markup is the same."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option["value"], _attributes(option["attrs"]), option["label"])
-                for _group, group_options, _index in widget["optgroups"]
-                for option in group_options
-            ),
-        )
+        # As Select.get_context would have it, without a dictionary for each option: the
+        # first option of the value is selected, groups are not used here.
+        chosen = set(self.format_value(value))
+        options = []
+        for option_value, label in self.choices:
+            option_value = "" if option_value is None else str(option_value)
+            selected = option_value in chosen
+            if selected:
+                chosen.discard(option_value)  # a value selects its first option only
+            options.append(
+                f'<option value="{escape(option_value)}"{" selected" if selected else ""}>'
+                f"{escape(label)}</option>"
+            )
         return format_html(
-            '<select name="{}"{}>{}</select>', widget["name"], _attributes(widget["attrs"]), options
+            '<select name="{}"{}>{}</select>',
+            name,
+            _attributes(self.build_attrs(self.attrs, attrs)),
+            mark_safe("".join(options)),
         )
 
 
@@ -403,6 +409,11 @@ class SessionFilter(django_filters.FilterSet):
         if "search_rank" in queryset.query.annotations:
             return queryset.order_by(*RELEVANCE_ORDER)
         return queryset.order_by(*SORT_ORDERS[DEFAULT_SORT])
+
+    @property
+    def by_relevance(self) -> bool:
+        """Whether the list is a search ranked by relevance."""
+        return "search_rank" in self.qs.query.annotations and self.sort_order == RELEVANCE
 
     @property
     def valid_values(self) -> dict:

@@ -213,6 +213,17 @@ def latest_meetings(*, others: int) -> list[Meeting]:
     return annual + [meeting for meeting in with_sessions if not meeting.is_annual][:others]
 
 
+def sessions_for_tiles(pks: list[int]) -> list[Session]:
+    """The sessions `pks`, in that order, with what their tiles show.
+
+    A page of search results is found first as keys alone, then read whole: read whole
+    while ranked, each of thousands of matches carried its row and its joins through
+    the sort, for the twenty kept."""
+    pks = list(pks)
+    found = Session.objects.for_list().with_tags().with_marks().in_bulk(pks)
+    return [found[pk] for pk in pks if pk in found]
+
+
 def sessions_at(venue: Venue) -> QuerySet[Session]:
     """A venue's published sessions in programme order."""
     return (

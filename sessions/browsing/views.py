@@ -29,10 +29,10 @@ from sessions.counting import popular
 from sessions.counting.counted import SessionToCount
 from sessions.counting.counter import count_view
 from sessions.models import Session, Speaker, Tag, Venue
-from sessions.search import add_snippets
+from sessions.search.ranking import result_keys
 from strategies.models import Strategy
 
-from . import charts, facets, people, recordings, selectors
+from . import charts, facets, form_options, people, recordings, selectors, tiles
 from .filters import SessionFilter, without_empty_filters
 from .related import related_sessions
 
@@ -70,11 +70,19 @@ def session_list(request: HttpRequest) -> HttpResponse:
         request.GET, queryset=Session.objects.published().for_list().with_tags().with_marks()
     )
     # The facets first: their queries count the list for the paginator too.
-    facets.show_counts(session_filter.form, facets.facet_counts(session_filter))
-    page = paginate(request, session_filter.qs)
+    counted = facets.counted_facets(session_filter)
+    facets.show_counts(session_filter.form, counted)
+    form_options.show_kept_options(session_filter.form)
+    count = {"count": counted.total, "count_is_estimated": counted.estimated}
     if session_filter.search_text:
-        page.object_list = list(page.object_list)
-        add_snippets(page.object_list, session_filter.search_text)
+        # The page's keys in order, then the tiles of those (sessions.browsing.tiles).
+        keys = result_keys(
+            session_filter.qs, session_filter.search_text, by_relevance=session_filter.by_relevance
+        )
+        page = paginate(request, keys, **count)
+        page.object_list = tiles.search_results(list(page.object_list), session_filter.search_text)
+    else:
+        page = paginate(request, session_filter.qs, **count)
     return render(
         request,
         "sessions/session_list.html",

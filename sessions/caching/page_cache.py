@@ -27,7 +27,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -103,16 +102,6 @@ def count_name(items) -> str | None:
         return None
     digest = md5(f"{items.db}\n{sql}".encode(), usedforsecurity=False).hexdigest()
     return f"count:{digest}"
-
-
-def remember_count(items: QuerySet, count: int) -> None:
-    """Keep `count` as the count of `items`, found by a query that read them anyway."""
-    try:
-        name = count_name(items)
-    except EmptyResultSet:
-        return
-    if name is not None:
-        cache.set(_data_key(name), KeptValue(count), timeout())
 
 
 def is_cacheable_request(request: HttpRequest) -> bool:

@@ -103,7 +103,7 @@ class SessionManager(models.Manager.from_queryset(SessionQuerySet)):
     def get_queryset(self):
         # Only PostgreSQL reads the search vector; loading it with every session would
         # carry the words of whole transcripts along for nothing.
-        return super().get_queryset().defer("search_vector")
+        return super().get_queryset().defer("search_vector", "rank_vector")
 
 
 def new_session_key() -> str:
@@ -216,6 +216,10 @@ class Session(SlugFromMixin, models.Model):
     # search on PostgreSQL and kept current by sessions.search.vectors. Its GIN index is made
     # by a PostgreSQL-only migration; on SQLite the column stays empty.
     search_vector = SearchVectorField(_("search vector"), null=True, editable=False)
+    # Title (A), tags and speakers (B) alone: what a search is ranked by. About 270 bytes,
+    # kept in the row (STORAGE MAIN, set by its migration), where ranking on the whole
+    # vector fetched and decompressed every match's transcripts. Empty on SQLite.
+    rank_vector = SearchVectorField(_("ranking vector"), null=True, editable=False)
     # The stakeholder groups of its speakers, space-separated, for the list's stakeholder
     # facet on PostgreSQL: reading them from each match's participants was most of a
     # broad search's facet query. Kept current with the search vector; empty on SQLite.

@@ -6,13 +6,7 @@ words matched on a page of results. It uses `sessions.models` and nothing else o
 `sessions`.
 """
 
-from .matching import (
-    MAX_FALLBACK_WORDS,
-    matching_every_word,
-    search_sessions,
-    search_words,
-    web_search_query,
-)
+from .matching import search_sessions, web_search_query
 from .snippets import START_MARK, STOP_MARK, add_snippets, marked_snippet
 from .vectors import (
     REFRESH_BATCH,
@@ -25,7 +19,6 @@ from .vectors import (
 )
 
 __all__ = [
-    "MAX_FALLBACK_WORDS",
     "REFRESH_BATCH",
     "START_MARK",
     "STOP_MARK",
@@ -33,12 +26,10 @@ __all__ = [
     "connect_signals",
     "is_postgresql",
     "marked_snippet",
-    "matching_every_word",
     "refresh_all_search_vectors",
     "refresh_search_vectors",
     "schedule_refresh",
     "search_sessions",
-    "search_words",
     "sessions_refreshed_by_the_writer",
     "web_search_query",
 ]

@@ -1,21 +1,19 @@
 """Snippets: a short extract of each session on a page of results, the words matched
-in <mark> (on PostgreSQL; SQLite's list shows none)."""
+in <mark> (on SQLite from its FTS5 table, see sessions.search.on_sqlite)."""
 
 import html
 import re
 from collections.abc import Sequence
 
-from django.contrib.postgres.search import SearchHeadline, SearchVector
-from django.db import DEFAULT_DB_ALIAS
-from django.db.models import Case, TextField, Value, When
-from django.db.models.functions import Coalesce, Greatest, Lower, NullIf, StrIndex, Substr
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from sessions.models import Session
 
-from .matching import web_search_query
-from .vectors import CONFIG, description_text, is_postgresql, transcripts_text
+from . import on_sqlite
+from .matching import web_search_text
+from .vectors import CONFIG, is_postgresql
 
 # Marks around matched words in a headline: characters from Unicode's private use area,
 # which no description or transcript is expected to hold, and which are replaced by
@@ -35,47 +33,100 @@ SNIPPET_LEAD = 300
 
 def add_snippets(sessions: Sequence[Session], text: str) -> None:
     """Give each of `sessions` a `search_snippet`: where it matches `text`, the matched
-    words in <mark>. One query on PostgreSQL, for the sessions of one page; nothing on
-    SQLite (the list shows no snippet there)."""
-    if not sessions or not is_postgresql(sessions[0]._state.db or DEFAULT_DB_ALIAS):
+    words in <mark>. One query, for the sessions of one page."""
+    if not sessions:
         return
-    query = web_search_query(text)
-    options = {
-        "config": CONFIG,
-        "start_sel": START_MARK,
-        "stop_sel": STOP_MARK,
-        "fragment_delimiter": FRAGMENT_DELIMITER,
-        **SNIPPET_WORDS,
-    }
-    headlines = {
-        row["pk"]: row
-        for row in Session.objects.using(sessions[0]._state.db)
-        .filter(pk__in=[session.pk for session in sessions])
-        .alias(description_vector=SearchVector(description_text(), config=CONFIG))
-        .values(
-            "pk",
-            description_headline=SearchHeadline(description_text(), query, **options),
-            # Read only when the description does not match: parsing long transcripts
-            # is what a snippet costs most.
-            transcript_headline=Case(
-                When(description_vector=query, then=Value("")),
-                default=SearchHeadline(_transcript_window(text), query, **options),
-                output_field=TextField(),
-            ),
-            title_headline=SearchHeadline("title", query, **options, highlight_all=True),
+    using = sessions[0]._state.db or DEFAULT_DB_ALIAS
+    if not is_postgresql(using):
+        headlines = on_sqlite.headlines(
+            [session.pk for session in sessions], text, using=using,
+            marks=(START_MARK, STOP_MARK), ellipsis=FRAGMENT_DELIMITER,
+            words=SNIPPET_WORDS["max_words"],
+        )  # fmt: skip
+        for session in sessions:
+            if session.pk in headlines:
+                session.search_snippet = marked_snippet(headlines[session.pk], is_html=False)
+        return
+    options = ", ".join(
+        f"{name}={value}"
+        for name, value in {
+            "StartSel": START_MARK,
+            "StopSel": STOP_MARK,
+            "MaxWords": SNIPPET_WORDS["max_words"],
+            "MinWords": SNIPPET_WORDS["min_words"],
+            "MaxFragments": SNIPPET_WORDS["max_fragments"],
+            "FragmentDelimiter": f'"{FRAGMENT_DELIMITER}"',
+        }.items()
+    )
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            HEADLINES_SQL,
+            {
+                "config": CONFIG,
+                "text": web_search_text(text),
+                "options": options,
+                "title_options": f"{options}, HighlightAll=true",
+                "stem": _longest_stem(text),
+                "lead": SNIPPET_LEAD,
+                "window": SNIPPET_WINDOW,
+                "pks": [session.pk for session in sessions],
+            },
         )
-    }
+        headlines = {
+            pk: {"description_headline": d, "transcript_headline": t, "title_headline": h}
+            for pk, d, t, h in cursor.fetchall()
+        }
     for session in sessions:
         if row := headlines.get(session.pk):
             session.search_snippet = _snippet_of(row)
 
 
-def _transcript_window(text: str) -> Substr:
+# The headlines of a page of results in one statement, written out: built with the ORM,
+# compiling it took longer than PostgreSQL took to run it. The description without its
+# HTML tags, as sessions.search.vectors reads it; the transcripts are read only when the
+# description does not match (parsing them is what a snippet costs most), in a window
+# around the first place the longest word searched for appears (see `_longest_stem`).
+HEADLINES_SQL = """
+SELECT session.id,
+    ts_headline(%(config)s::regconfig, description.text, query, %(options)s),
+    CASE WHEN to_tsvector(%(config)s::regconfig, COALESCE(description.text, '')) @@ query
+        THEN ''
+        ELSE ts_headline(
+            %(config)s::regconfig,
+            substr(
+                transcripts.text,
+                GREATEST(
+                    COALESCE(NULLIF(strpos(lower(transcripts.text), %(stem)s), 0), 1) - %(lead)s,
+                    1
+                ),
+                %(window)s
+            ),
+            query,
+            %(options)s
+        )
+    END,
+    ts_headline(%(config)s::regconfig, session.title, query, %(title_options)s)
+FROM catalogue_session AS session
+CROSS JOIN websearch_to_tsquery(%(config)s::regconfig, %(text)s) AS query
+CROSS JOIN LATERAL (
+    SELECT regexp_replace(session.description, '<[^>]*>', ' ', 'g') AS text
+) AS description
+CROSS JOIN LATERAL (
+    SELECT array_to_string(
+        ARRAY(SELECT transcript.text FROM catalogue_transcript AS transcript
+              WHERE transcript.session_id = session.id),
+        ' '
+    ) AS text
+) AS transcripts
+WHERE session.id = ANY(%(pks)s)
+"""
+
+
+def _longest_stem(text: str) -> str:
     """Where a snippet of the transcripts is looked for: around the first place where the
     longest word of `text` appears, cut to the stem it likely shares with its other
-    forms ("strategies" as "strateg", so that "strategy" is found too). One word only:
-    every look costs reading the transcripts again."""
-    transcripts = transcripts_text()
+    forms ("strategies" as "strateg", so that "strategy" is found too); "" (the start)
+    when it has none. One word only: every look costs reading the transcripts again."""
     stems = []
     for word in text.split():
         if word.startswith("-"):  # a word to exclude
@@ -83,11 +134,7 @@ def _transcript_window(text: str) -> Substr:
         word = re.sub(r"^\W+|\W+$", "", word).lower()
         if word and word != "or":
             stems.append(word[: max(4, len(word) - 3)])
-    if not stems:
-        return Substr(transcripts, 1, SNIPPET_WINDOW)
-    first = NullIf(StrIndex(Lower(transcripts), Value(max(stems, key=len))), Value(0))
-    start = Greatest(Coalesce(first, Value(1)) - Value(SNIPPET_LEAD), Value(1))
-    return Substr(transcripts, start, SNIPPET_WINDOW)
+    return max(stems, key=len, default="")
 
 
 def _snippet_of(row: dict) -> SafeString:

@@ -7,6 +7,10 @@ On PostgreSQL a session's words live in `Session.search_vector`, weighted:
 - C: the description and the session report, without their HTML tags;
 - D: its transcripts, every language.
 
+A search matches that vector and is ranked by `Session.rank_vector`, A and B alone: small
+enough to stay in the row, where ranking on the whole vector read every match's
+transcripts (sessions.search.matching).
+
 Beside it, `Session.stakeholder_groups` holds the stakeholder groups of its speakers,
 which the list's stakeholder facet counts (sessions.browsing.facets); both are
 recomputed together.
@@ -18,6 +22,9 @@ changed): they collect the sessions a transaction touches and refresh them all i
 UPDATE once it commits. The importer, which writes links in bulk without signals,
 refreshes what it touched itself, and `manage.py rebuild_search_index` recomputes every
 vector after a bulk load.
+
+On SQLite the same refreshes rewrite the sessions' rows of an FTS5 table instead, at the
+same moments (sessions.search.on_sqlite), and a session deleted loses its row.
 """
 
 from collections.abc import Iterable
@@ -34,6 +41,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 
 from sessions.models import Participant, Session, Speaker, Tag, Transcript
 from sessions.models.session import REPORT_FIELDS
+
+from . import on_sqlite
 
 CONFIG = "english"
 # Sessions refreshed per UPDATE when there are many (an import, a rebuild).
@@ -68,7 +77,9 @@ def transcripts_text() -> Func:
     return _joined(Transcript.objects.filter(session=OuterRef("pk")).order_by().values("text"))
 
 
-def _search_vector() -> SearchVector:
+def _named_words() -> SearchVector:
+    """The words a session is named by: its title (A), its tags' names and its speakers'
+    names and organisations (B)."""
     tag_names = _joined(Tag.objects.filter(sessions=OuterRef("pk")).order_by().values("name"))
     speakers = _joined(
         Speaker.objects.filter(participations__session=OuterRef("pk"))
@@ -76,9 +87,14 @@ def _search_vector() -> SearchVector:
         .distinct()
         .values(words=Concat("name", Value(" "), "organisation", output_field=TextField()))
     )
+    return SearchVector("title", weight="A", config=CONFIG) + SearchVector(
+        tag_names, speakers, weight="B", config=CONFIG
+    )
+
+
+def _search_vector() -> SearchVector:
     return (
-        SearchVector("title", weight="A", config=CONFIG)
-        + SearchVector(tag_names, speakers, weight="B", config=CONFIG)
+        _named_words()
         + SearchVector(
             description_text(),
             *(description_text(field) for field in REPORT_FIELDS),
@@ -101,18 +117,24 @@ def _stakeholder_groups() -> Func:
 
 
 def _index_fields() -> dict:
-    """What a refresh recomputes: the vector, and the groups the stakeholder facet counts."""
-    return {"search_vector": _search_vector(), "stakeholder_groups": _stakeholder_groups()}
+    """What a refresh recomputes: the vector a search matches, the smaller one it is ranked
+    by, and the groups the stakeholder facet counts."""
+    return {
+        "search_vector": _search_vector(),
+        "rank_vector": _named_words(),
+        "stakeholder_groups": _stakeholder_groups(),
+    }
 
 
 def refresh_search_vectors(session_ids: Iterable[int], *, using: str = DEFAULT_DB_ALIAS) -> int:
     """Recompute the search vectors of `session_ids` in one UPDATE (one per
-    REFRESH_BATCH sessions); returns how many sessions were updated. Nothing on SQLite."""
-    if not is_postgresql(using):
-        return 0
+    REFRESH_BATCH sessions); returns how many sessions were updated. On SQLite, their
+    rows of the full-text table (sessions.search.on_sqlite)."""
     ids = list(dict.fromkeys(session_ids))
     # Refreshed now: a refresh already waiting for the commit need not do them again.
     _pending(using).difference_update(ids)
+    if not is_postgresql(using):
+        return on_sqlite.refresh_rows(ids, using=using)
     updated = 0
     for start in range(0, len(ids), REFRESH_BATCH):
         batch = ids[start : start + REFRESH_BATCH]
@@ -123,9 +145,8 @@ def refresh_search_vectors(session_ids: Iterable[int], *, using: str = DEFAULT_D
 def refresh_all_search_vectors(
     *, batch_size: int = REFRESH_BATCH, using: str = DEFAULT_DB_ALIAS, progress=None
 ) -> int:
-    """Recompute every session's vector, `batch_size` sessions per transaction."""
-    if not is_postgresql(using):
-        return 0
+    """Recompute every session's vector (row on SQLite), `batch_size` sessions per
+    transaction."""
     ids = list(Session.objects.using(using).order_by("pk").values_list("pk", flat=True))
     done = 0
     for start in range(0, len(ids), batch_size):
@@ -176,7 +197,7 @@ def schedule_refresh(
     A rollback drops the callbacks; what it had scheduled is refreshed (needlessly but
     harmlessly) with the next commit's.
     """
-    if not is_postgresql(using):
+    if not (is_postgresql(using) or on_sqlite.is_sqlite(using)):
         return
     pending = _pending(using)
     pending.sessions.update(pk for pk in sessions if pk is not None)
@@ -201,11 +222,20 @@ def _flush(using: str) -> None:
         affected |= Exists(
             Session.tags.through.objects.filter(session=OuterRef("pk"), tag__in=pending.tags)
         )
-    Session.objects.using(using).filter(affected).update(**_index_fields())
+    sessions = Session.objects.using(using).filter(affected)
+    if not is_postgresql(using):
+        # With the sessions deleted since (in pending.sessions), whose rows go.
+        found = pending.speakers or pending.tags
+        on_sqlite.refresh_rows(
+            [*pending.sessions, *(sessions.values_list("pk", flat=True) if found else [])],
+            using=using,
+        )
+        return
+    sessions.update(**_index_fields())
 
 
 # The words a vector holds come from these fields.
-SESSION_FIELDS = {"title", "description"}
+SESSION_FIELDS = {"title", "description", *REPORT_FIELDS}
 SPEAKER_FIELDS = {"name", "organisation", "stakeholder_group"}
 TAG_FIELDS = {"name"}
 
@@ -267,18 +297,24 @@ def _tag_saved(sender, instance, created, using, update_fields=None, **kwargs):
 
 def _tag_deleted(sender, instance, using, **kwargs):
     # Its links to sessions go with it (or are cleared), so its sessions are looked up now.
-    if is_postgresql(using):
-        schedule_refresh(
-            sessions=Session.tags.through.objects.using(using)
-            .filter(tag=instance.pk)
-            .values_list("session_id", flat=True),
-            using=using,
-        )
+    schedule_refresh(
+        sessions=Session.tags.through.objects.using(using)
+        .filter(tag=instance.pk)
+        .values_list("session_id", flat=True),
+        using=using,
+    )
+
+
+def _session_deleted(sender, instance, using, **kwargs):
+    # PostgreSQL's vector goes with the session's row; SQLite's row of words is apart.
+    if not is_postgresql(using):
+        schedule_refresh(sessions=[instance.pk], using=using)
 
 
 def connect_signals() -> None:
     uid = "catalogue-search-"
     post_save.connect(_session_saved, sender=Session, dispatch_uid=f"{uid}session")
+    post_delete.connect(_session_deleted, sender=Session, dispatch_uid=f"{uid}session-deleted")
     m2m_changed.connect(_tags_changed, sender=Session.tags.through, dispatch_uid=f"{uid}tags")
     for model in (Participant, Transcript):
         name = model._meta.model_name

@@ -169,7 +169,7 @@ def catalogue() -> dict[str, dict]:
 
     Any concrete field of Session is included, so that a field added to the model and
     left out of the export makes the round trip fail. Left out: the database ids, the
-    times the rows were written, and the search vector and stakeholder groups, which
+    times the rows were written, and the search vectors and stakeholder groups, which
     are the database's own (worked out from the rest); and the documents uploaded in the
     admin, which no import writes.
     """
@@ -179,6 +179,7 @@ def catalogue() -> dict[str, dict]:
         "updated_at",
         "published_at",
         "search_vector",
+        "rank_vector",
         "stakeholder_groups",
     }
     fields = [field for field in Session._meta.concrete_fields if field.name not in skipped]

@@ -1,0 +1,56 @@
+"""Session tiles kept rendered: a page of search results is twenty tiles, the same for
+every search that finds them, so each is rendered once per catalogue version and
+language, with a hole where its snippet goes, and the twenty are read in one cache
+round trip. Only the sessions whose tiles are missing are read from the database.
+Reading and rendering them was a third of a search's time in Python.
+"""
+
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from sessions.caching.page_cache import timeout
+from sessions.caching.version import catalogue_version
+from sessions.models import Session
+from sessions.search import add_snippets
+
+from .selectors import sessions_for_tiles
+
+TILE_TEMPLATE = "sessions/_session_tile.html"
+# Where a kept tile's snippet goes: a character of Unicode's private use area, which
+# nothing escaped from a title or a label can hold.
+SNIPPET_HOLE = "\ue002"
+
+
+def search_results(pks: list[int], text: str) -> list[Session]:
+    """The sessions `pks`, in order, each with its `tile`: rendered, and marked with
+    where it matches `text`. A session whose tile was kept is only its key."""
+    prefix = f"tile:{catalogue_version()}:{translation.get_language()}:"
+    kept = cache.get_many([f"{prefix}{pk}" for pk in pks])
+    read = {
+        session.pk: session
+        for session in sessions_for_tiles([pk for pk in pks if f"{prefix}{pk}" not in kept])
+    }
+    # A session unpublished since its key was read has neither: it is left out.
+    results = [
+        read.get(pk) or Session(pk=pk) for pk in pks if pk in read or f"{prefix}{pk}" in kept
+    ]
+    add_snippets(results, text)
+    rendered = {}
+    for session in results:
+        tile = kept.get(f"{prefix}{session.pk}")
+        if tile is None:
+            tile = rendered[f"{prefix}{session.pk}"] = render_to_string(
+                TILE_TEMPLATE, {"session": session, "snippet_hole": SNIPPET_HOLE}
+            )
+        session.tile = _with_snippet(tile, getattr(session, "search_snippet", ""))
+    if rendered:
+        cache.set_many(rendered, timeout())
+    return results
+
+
+def _with_snippet(tile: str, snippet: str) -> SafeString:
+    filled = format_html('<p class="snippet" lang="en">{}</p>', snippet) if snippet else ""
+    return mark_safe(tile.replace(SNIPPET_HOLE, filled))

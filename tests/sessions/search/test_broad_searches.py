@@ -1,0 +1,77 @@
+"""A broad search on PostgreSQL: counted in a sample past a threshold, and its page's
+tiles kept rendered, each with the snippet of the search that shows it."""
+
+import re
+
+import pytest
+
+from sessions.browsing import facets
+from sessions.models import Session
+from sessions.search import refresh_search_vectors
+from tests.factories import SessionFactory
+from tests.page_parsing import link_texts, visible_text
+
+pytestmark = pytest.mark.django_db
+
+
+def heading(content: str) -> str:
+    return visible_text(re.search(r'<h2 id="results-heading">(.*?)</h2>', content, re.S)[1])
+
+
+@pytest.mark.postgres
+def test_a_search_past_the_threshold_is_counted_in_the_sample_and_says_about(
+    client, make_catalogue, monkeypatch
+):
+    # make_catalogue's sessions are all "Catalogue session NNN": a search for
+    # "catalogue" finds every one of them.
+    make_catalogue(60)
+    refresh_search_vectors(Session.objects.values_list("pk", flat=True))
+    published = Session.objects.published().values_list("pk", flat=True)
+    in_sample = sum(1 for pk in published if pk % facets.SAMPLE_EVERY == 0)
+    monkeypatch.setattr(facets, "ESTIMATE_PAST", 20)
+
+    content = client.get("/sessions/?q=catalogue").content.decode()
+
+    # Not 60, but what the sample says: its sessions each count for ten.
+    assert heading(content).startswith(f"About {in_sample * facets.SAMPLE_EVERY} sessions")
+    # (Which years the sample holds depends on the keys the sessions got.)
+    assert re.search(r'<option value="(20\d\d)">\1 \(about \d+\)</option>', content)
+    assert len(link_texts(content, "session-tile-title")) == 20  # the page is still whole
+
+
+def test_a_search_under_the_threshold_is_counted_exactly(client, make_catalogue):
+    sessions = make_catalogue(30)
+    refresh_search_vectors(Session.objects.values_list("pk", flat=True))
+
+    content = client.get("/sessions/?q=catalogue").content.decode()
+
+    assert heading(content).startswith(f"{len(sessions)} sessions")
+    assert "about" not in content.lower().split('<section class="results"')[0].split("<form")[1]
+
+
+def test_a_kept_tile_shows_the_snippet_of_each_search_that_finds_it(client):
+    session = SessionFactory(
+        title="Spectrum for rural schools",
+        description="<p>Satellites bring broadband to remote villages.</p>",
+    )
+    refresh_search_vectors([session.pk])
+
+    first = client.get("/sessions/?q=spectrum+satellites").content.decode()
+    second = client.get("/sessions/?q=spectrum+villages").content.decode()
+
+    assert "<mark>Satellites</mark>" in first and "<mark>villages</mark>" not in first
+    assert "<mark>villages</mark>" in second and "<mark>Satellites</mark>" not in second
+    assert link_texts(second, "session-tile-title") == ["Spectrum for rural schools"]
+
+
+def test_an_edited_title_shows_in_the_next_search(client):
+    session = SessionFactory(title="Spectrum for rural schools")
+    refresh_search_vectors([session.pk])
+    assert client.get("/sessions/?q=spectrum").status_code == 200
+
+    session.title = "Spectrum for rural libraries"
+    session.save()
+    refresh_search_vectors([session.pk])
+
+    titles = link_texts(client.get("/sessions/?q=spectrum").content.decode(), "session-tile-title")
+    assert titles == ["Spectrum for rural libraries"]
