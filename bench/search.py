@@ -14,7 +14,6 @@ medians are over every round.
 """
 
 import argparse
-import io
 import os
 import random
 import re
@@ -24,7 +23,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from measure import HOST, site_environment  # bench/measure.py
+from measure import site_environment  # bench/measure.py
+from profile_request import serve as served  # bench/profile_request.py
 
 ROOT = Path(__file__).resolve().parent.parent
 WORDS = re.findall(r'"([a-z-]+)"', (Path(__file__).parent / "searches.lua").read_text())
@@ -58,33 +58,8 @@ class Timer:
             self.statements += 1
 
 
-def environ_for(path: str) -> dict:
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(path)
-    return {
-        "REQUEST_METHOD": "GET",
-        "PATH_INFO": parts.path,
-        "QUERY_STRING": parts.query,
-        "SERVER_NAME": HOST,
-        "SERVER_PORT": "8000",
-        "HTTP_HOST": HOST,
-        "REMOTE_ADDR": "127.0.0.1",
-        "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(),
-        "wsgi.errors": sys.stderr,
-    }
-
-
 def serve(handler, path: str) -> None:
-    status = []
-    body = handler(environ_for(path), lambda s, h, *a: status.append(s))
-    for _ in body:
-        pass
-    if hasattr(body, "close"):
-        body.close()
-    if not status[0].startswith("200"):
-        raise SystemExit(f"{path}: {status[0]}")
+    served(handler, path, 0)  # answers 200, or exits saying what it answered
 
 
 def searches(rng: random.Random, count: int, asked: set[str]) -> list[str]:
