@@ -1,9 +1,10 @@
 """Searching sessions: `q` on the session list (DESIGN.md, "Search").
 
-`vectors` keeps each session's words for PostgreSQL's full-text search, `matching`
-filters and ranks a list by what a visitor typed (on SQLite too), `snippets` marks the
-words matched on a page of results. It uses `sessions.models` and nothing else of
-`sessions`.
+`vectors` keeps each session's words (PostgreSQL's vectors; on SQLite, through
+`on_sqlite`, an FTS5 table, whose query syntax `fts5_query` writes), `matching` filters
+and ranks a list by what a visitor typed, `ranking` reads a page of PostgreSQL's results
+in order of relevance, `snippets` marks the words matched on a page of results. It uses
+`sessions.models` and nothing else of `sessions`.
 """
 
 from .matching import search_sessions, web_search_query
