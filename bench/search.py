@@ -24,7 +24,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from measure import site_environment  # bench/measure.py
-from profile_request import serve as served  # bench/profile_request.py
+from profile_request import serve  # bench/profile_request.py: 200, or exits
 
 ROOT = Path(__file__).resolve().parent.parent
 WORDS = re.findall(r'"([a-z-]+)"', (Path(__file__).parent / "searches.lua").read_text())
@@ -56,10 +56,6 @@ class Timer:
             kind = kind_of(sql)
             self.times[kind] = self.times.get(kind, 0.0) + time.perf_counter() - started
             self.statements += 1
-
-
-def serve(handler, path: str) -> None:
-    served(handler, path, 0)  # answers 200, or exits saying what it answered
 
 
 def searches(rng: random.Random, count: int, asked: set[str]) -> list[str]:
@@ -105,7 +101,7 @@ def main() -> None:
     asked: set[str] = set()
     # Warm: connections open, templates compiled, what is kept per version kept.
     for text in searches(rng, 10, asked):
-        serve(handler, f"/sessions/?{urlencode({'q': text})}")
+        serve(handler, f"/sessions/?{urlencode({'q': text})}", 0)
 
     pages, sql, python, statements = [], [], [], []
     by_kind: dict[str, list[float]] = {kind: [] for kind, _ in KINDS} | {"other": []}
@@ -115,7 +111,7 @@ def main() -> None:
             timer = Timer()
             with connection.execute_wrapper(timer):
                 started = time.perf_counter()
-                serve(handler, f"/sessions/?{urlencode({'q': text})}")
+                serve(handler, f"/sessions/?{urlencode({'q': text})}", 0)
                 page = time.perf_counter() - started
             pages.append(page)
             sql.append(sum(timer.times.values()))

@@ -28,21 +28,21 @@ def search_results(pks: list[int], text: str) -> list[Session]:
     """The sessions `pks`, in order, each with its `tile`: rendered, and marked with
     where it matches `text`. A session whose tile was kept is only its key."""
     prefix = f"tile:{catalogue_version()}:{translation.get_language()}:"
-    kept = cache.get_many([f"{prefix}{pk}" for pk in pks])
+    keys = {pk: f"{prefix}{pk}" for pk in pks}
+    kept = cache.get_many(list(keys.values()))
     read = {
         session.pk: session
-        for session in sessions_for_tiles([pk for pk in pks if f"{prefix}{pk}" not in kept])
+        for session in sessions_for_tiles([pk for pk in pks if keys[pk] not in kept])
     }
     # A session unpublished since its key was read has neither: it is left out.
-    results = [
-        read.get(pk) or Session(pk=pk) for pk in pks if pk in read or f"{prefix}{pk}" in kept
-    ]
+    results = [read.get(pk) or Session(pk=pk) for pk in pks if pk in read or keys[pk] in kept]
     add_snippets(results, text)
     rendered = {}
     for session in results:
-        tile = kept.get(f"{prefix}{session.pk}")
+        key = keys[session.pk]
+        tile = kept.get(key)
         if tile is None:
-            tile = rendered[f"{prefix}{session.pk}"] = render_to_string(
+            tile = rendered[key] = render_to_string(
                 TILE_TEMPLATE, {"session": session, "snippet_hole": SNIPPET_HOLE}
             )
         session.tile = _with_snippet(tile, getattr(session, "search_snippet", ""))
