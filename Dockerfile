@@ -18,7 +18,7 @@ COPY . .
 
 # collectstatic needs settings but no database or secret key.
 RUN python manage.py collectstatic --noinput
-# The Spanish and French interface, compiled from locale/*.po; gettext is needed for
+# The interface in the other five UN languages, compiled from locale/*.po; gettext is needed for
 # that alone, so it leaves the image again.
 RUN apt-get update && apt-get install -y --no-install-recommends gettext \
     && python manage.py compilemessages --ignore=node_modules \

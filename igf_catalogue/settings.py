@@ -235,11 +235,15 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-# The interface's languages; the content (titles, descriptions, transcripts) keeps its own.
+# The interface's languages, the six of the United Nations, each named in its own words;
+# the content (titles, descriptions, transcripts) keeps its own language.
 LANGUAGES = [
     ("en", "English"),
     ("es", "Español"),
     ("fr", "Français"),
+    ("ar", "العربية"),
+    ("zh-hans", "简体中文"),
+    ("ru", "Русский"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Our English date formats ("12 November 2015"); the other languages use Django's.

@@ -1,10 +1,11 @@
-"""The interface in English, Spanish and French: every public page, the editors' admin,
-the language switcher, dates and numbers in the reader's language, and catalogues with
-nothing left untranslated.
+"""The interface in the six languages of the United Nations (English, Spanish, French,
+Arabic, Chinese and Russian): every public page, the editors' admin, the language
+switcher, dates and numbers in the reader's language, Arabic right to left, and
+catalogues with nothing left untranslated.
 
 The catalogue's content (titles, descriptions, names) stays in its own language, so the
 pages here are built from content that holds none of the interface's English words:
-whatever English such a page shows in Spanish or French is an untranslated string.
+whatever English such a page shows in another language is an untranslated string.
 """
 
 import datetime
@@ -44,7 +45,7 @@ from tests.sessions.admin.test_admin import session_form
 pytestmark = pytest.mark.django_db
 
 PROJECT = Path(__file__).resolve().parent.parent
-LANGUAGES = ("es", "fr")
+LANGUAGES = ("es", "fr", "ar", "zh-hans", "ru")
 
 # English interface strings, from the templates and the filter form. None may show on a
 # page in Spanish or French; each is matched as whole words, case included.
@@ -77,6 +78,19 @@ KNOWN_ENGLISH = [
 ]  # fmt: skip
 # Words French writes as English does.
 SAME_IN_FRENCH = {"Sessions", "Session", "Participants", "Page", "Type", "Site", "Rapporteur"}
+
+
+def html_tag(language: str) -> str:
+    """The page's opening tag in `language`: Arabic's reads right to left."""
+    return (
+        f'<html lang="{language}" dir="rtl">' if language == "ar" else f'<html lang="{language}">'
+    )
+
+
+def locale_of(language: str) -> str:
+    """The folder of the language's catalogue: zh_Hans for zh-hans."""
+    return translation.to_locale(language)
+
 
 SPANISH_DATE = "12 de noviembre de 2015"
 FRENCH_DATE = "12 novembre 2015"
@@ -225,7 +239,7 @@ def test_every_public_page_is_wholly_in_the_readers_language(client, catalogue, 
         response = get(client, url, language)
         assert response.status_code == (404 if name == "not found" else 200), name
         content = response.content.decode()
-        assert f'<html lang="{language}">' in content, name
+        assert html_tag(language) in content, name
         assert response["Content-Language"] == language, name
         assert english_left_in(interface_text(content), language) == [], name
 
@@ -235,6 +249,9 @@ def test_every_public_page_is_wholly_in_the_readers_language(client, catalogue, 
     [
         ("es", ["Sedes", "Ponentes", "Etiquetas", "Buscar sesiones", "Explorar el catálogo"]),
         ("fr", ["Lieux", "Intervenants", "Mots-clés", "Rechercher des sessions", "Parcourir"]),
+        ("ar", ["أماكن الانعقاد", "المتحدثون", "الوسوم", "البحث في الجلسات", "تصفح الفهرس"]),
+        ("zh-hans", ["举办地", "发言人", "标签", "搜索会议场次", "浏览目录"]),
+        ("ru", ["Места проведения", "Выступающие", "Теги", "Поиск сессий", "Обзор каталога"]),
         ("en", ["Venues", "Speakers", "Tags", "Search sessions", "Browse the catalogue"]),
     ],
 )  # fmt: skip
@@ -250,6 +267,9 @@ def test_home_page_speaks_the_language_the_browser_asks_for(client, catalogue, l
         ("en", "Related Sessions", "1,127 views", ENGLISH_DATE),
         ("es", "Sesiones relacionadas", "1{sep}127 visitas", SPANISH_DATE),
         ("fr", "Sessions connexes", "1{sep}127 vues", FRENCH_DATE),
+        ("ar", "الجلسات ذات الصلة", "1,127 مشاهدة", "12 نوفمبر، 2015"),
+        ("zh-hans", "相关会议场次", "1,127次浏览", "2015年11月12日"),
+        ("ru", "Связанные сессии", "1{sep}127 просмотров", "12 ноября 2015 г."),
     ],
 )
 def test_session_page_dates_and_view_counts_in_the_readers_language(
@@ -281,12 +301,16 @@ def test_french_thousands_separator_is_djangos(client, catalogue):
     assert f"1{separator}127 vues" in html.unescape(tile_views)
 
 
-def test_meeting_dates_in_spanish_and_french(client, catalogue):
+def test_meeting_dates_in_the_readers_language(client, catalogue):
     venue_url = catalogue["venue"].get_absolute_url()
     assert "10–13 de noviembre de 2015" in visible_text(
         get(client, venue_url, "es").content.decode()
     )
     assert "10–13 novembre 2015" in visible_text(get(client, venue_url, "fr").content.decode())
+    assert "2015年11月10日 – 11月13日" in visible_text(
+        get(client, venue_url, "zh-hans").content.decode()
+    )
+    assert "10–13 ноября 2015 г." in visible_text(get(client, venue_url, "ru").content.decode())
     year = visible_text(get(client, "/years/2015/", "es").content.decode())
     assert "jueves 12 de noviembre de 2015" in year
 
@@ -316,6 +340,8 @@ def test_one_languages_cached_page_is_never_served_in_another(client, catalogue)
     spanish = get(client, url, "es")
     assert '<html lang="es">' in spanish.content.decode()
     assert '<html lang="fr">' in get(client, url, "fr").content.decode()
+    for language in ("ar", "zh-hans", "ru"):
+        assert html_tag(language) in get(client, url, language).content.decode()
     if english.has_header("ETag"):
         # A validator of the English page does not stand for the Spanish one.
         revalidated = client.get(
@@ -341,12 +367,16 @@ def test_language_switcher_is_a_labelled_form_that_works_without_script(client, 
     label = re.search(r'<label for="([^"]+)"[^>]*>Language</label>', form.group(1))
     assert label and f'<select id="{label.group(1)}" name="language">' in form.group(1)
     options = re.findall(
-        r'<option value="(\w+)" lang="\w+"( selected)?>([^<]+)</option>', form.group(1)
+        r'<option value="([\w-]+)" lang="[\w-]+"( selected)?>([^<]+)</option>', form.group(1)
     )
+    # Each language in its own name and script.
     assert options == [
         ("en", " selected", "English"),
         ("es", "", "Español"),
         ("fr", "", "Français"),
+        ("ar", "", "العربيّة"),
+        ("zh-hans", "", "简体中文"),
+        ("ru", "", "Русский"),
     ]
     assert re.search(r'<button type="submit">[^<]+</button>', form.group(1))
 
@@ -423,14 +453,45 @@ SESSION_FORM_LABELS = {
         "start_time": "Heure de début",
         "status": "Statut",
     },
+    "ar": {
+        "type": "نوع الجلسة",
+        "related": "الجلسات ذات الصلة",
+        "url": "الصفحة الرسمية",
+        "start_time": "وقت البدء",
+        "status": "الحالة",
+    },
+    "zh-hans": {
+        "type": "会议场次类型",
+        "related": "相关会议场次",
+        "url": "官方网页",
+        "start_time": "开始时间",
+        "status": "状态",
+    },
+    "ru": {
+        "type": "Тип сессии",
+        "related": "Связанные сессии",
+        "url": "Официальная страница",
+        "start_time": "Время начала",
+        "status": "Статус",
+    },
 }
 # Some of the session list's column headings, by field name.
 SESSION_LIST_HEADINGS = {
     "en": {"status": "Status", "views": "Views", "meeting": "Meeting"},
     "es": {"status": "Estado", "views": "Visitas", "meeting": "Reunión"},
     "fr": {"status": "Statut", "views": "Vues", "meeting": "Réunion"},
+    "ar": {"status": "الحالة", "views": "المشاهدات", "meeting": "اجتماع"},
+    "zh-hans": {"status": "状态", "views": "浏览量", "meeting": "会议"},
+    "ru": {"status": "Статус", "views": "Просмотры", "meeting": "Совещание"},
 }
-DAILY_VIEWS_IN_THE_MENU = {"en": "Daily views", "es": "Visitas diarias", "fr": "Vues quotidiennes"}
+DAILY_VIEWS_IN_THE_MENU = {
+    "en": "Daily views",
+    "es": "Visitas diarias",
+    "fr": "Vues quotidiennes",
+    "ar": "المشاهدات اليومية",
+    "zh-hans": "每日浏览量",
+    "ru": "Ежедневные просмотры",
+}
 
 
 @pytest.fixture
@@ -456,9 +517,10 @@ def english_left_in_admin(text: str, language: str) -> list[str]:
 
 
 def form_labels(content: str) -> dict[str, str]:
-    """Each form field's label by field name, without the suffix (":", or " :" in French)."""
+    """Each form field's label by field name, without the suffix (":", " :" in French, "："
+    in Chinese)."""
     return {
-        name: visible_text(label).rstrip(":").strip()
+        name: visible_text(label).rstrip(":：").strip()
         for name, label in re.findall(r'<label[^>]*\bfor="id_(\w+)"[^>]*>(.*?)</label>', content)
     }
 
@@ -501,6 +563,8 @@ def test_session_admin_pages_are_wholly_in_the_editors_language(editor_client, c
         assert response.status_code == 200, name
         content = response.content.decode()
         assert f'<html lang="{language}"' in content, name
+        if language == "ar":
+            assert 'dir="rtl"' in content.split(">", 2)[1], name
         assert english_left_in_admin(interface_text(content), language) == [], name
 
 
@@ -542,7 +606,7 @@ def untranslated_entries(po: Path) -> str:
 @pytest.mark.skipif(shutil.which("msgattrib") is None, reason="needs gettext")
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_catalogue_has_every_entry_translated_and_well_formed(language):
-    po = PROJECT / "locale" / language / "LC_MESSAGES" / "django.po"
+    po = PROJECT / "locale" / locale_of(language) / "LC_MESSAGES" / "django.po"
     assert untranslated_entries(po) == ""
     subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po)], check=True)
 
@@ -556,7 +620,7 @@ def test_no_interface_string_in_the_code_is_missing_from_the_catalogues(tmp_path
         )
     monkeypatch.chdir(tmp_path)
     with override_settings(LOCALE_PATHS=[tmp_path / "locale"]):
-        call_command("makemessages", locale=list(LANGUAGES), verbosity=0)
+        call_command("makemessages", locale=[locale_of(each) for each in LANGUAGES], verbosity=0)
     for language in LANGUAGES:
-        po = tmp_path / "locale" / language / "LC_MESSAGES" / "django.po"
+        po = tmp_path / "locale" / locale_of(language) / "LC_MESSAGES" / "django.po"
         assert untranslated_entries(po) == "", f"{language}: run makemessages and translate these"
