@@ -23,6 +23,7 @@ from sessions.models import Document, Participant, Recording, Session, Transcrip
 from strategies.admin import strategy_part_label
 
 from .display import public_page, session_label
+from .languages import LanguageFilter
 from .missing import LacksFilter
 from .programme_import import ProgrammeImportViews, can_import
 from .tags_by_typing import TagsByTyping, TagsByTypingField, save_new_tags
@@ -178,7 +179,8 @@ class SessionAdmin(CatalogueModelAdmin):
     # What fits a 1280 px screen: the type and topic are in the filters beside it.
     list_display = ["title_in_brief", "date", "meeting", "status", "views"]
     list_filter = [
-        "status", "meeting__kind", "meeting", "meeting__venue", "type", "topic", LacksFilter,
+        "status", "meeting__kind", "meeting", "meeting__venue", "type", "topic", LanguageFilter,
+        LacksFilter,
     ]  # fmt: skip
     date_hierarchy = "date"
     # Whatever an editor remembers of a session: its title or words of it, its key, a
@@ -194,7 +196,7 @@ class SessionAdmin(CatalogueModelAdmin):
     readonly_fields = ["views", "published_at", "created_at", "updated_at"]
     formfield_overrides = URLS_ASSUME_HTTPS
     fieldsets = [
-        (None, {"fields": ["title", "slug", "key"]}),
+        (None, {"fields": ["title", "language", "slug", "key"]}),
         (_("When and where"), {"fields": ["date", ("start_time", "end_time"), "meeting"]}),
         (_("What"), {"fields": ["type", "topic", "tags", "description"]}),
         (

@@ -5,10 +5,12 @@ round trip. Only the sessions whose tiles are missing are read from the database
 Reading and rendering them was a third of a search's time in Python.
 """
 
+import re
+
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.html import format_html
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from sessions.caching.page_cache import timeout
@@ -22,6 +24,7 @@ TILE_TEMPLATE = "sessions/_session_tile.html"
 # Where a kept tile's snippet goes: a character of Unicode's private use area, which
 # nothing escaped from a title or a label can hold.
 SNIPPET_HOLE = "\ue002"
+EMPTY_SNIPPET = re.compile(f'<p class="snippet"[^>]*>{SNIPPET_HOLE}</p>')
 
 
 def search_results(pks: list[int], text: str) -> list[Session]:
@@ -52,5 +55,8 @@ def search_results(pks: list[int], text: str) -> list[Session]:
 
 
 def _with_snippet(tile: str, snippet: str) -> SafeString:
-    filled = format_html('<p class="snippet" lang="en">{}</p>', snippet) if snippet else ""
-    return mark_safe(tile.replace(SNIPPET_HOLE, filled))
+    """The kept `tile` with `snippet` in its snippet's paragraph, or without the paragraph
+    when the session matches nowhere a snippet is taken from."""
+    if not snippet:
+        return mark_safe(EMPTY_SNIPPET.sub("", tile))
+    return mark_safe(tile.replace(SNIPPET_HOLE, conditional_escape(snippet)))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from sessions.models import Document, Recording
+from sessions.models.languages import LANGUAGE_CODE, MAX_LANGUAGE
 
 from .checks import (
     UNSTORABLE,
@@ -28,15 +29,11 @@ MAX_RECORDING_URL = Recording._meta.get_field("url").max_length
 MAX_RECORDING_TITLE = Recording._meta.get_field("title").max_length
 MAX_DOCUMENT_URL = Document._meta.get_field("url").max_length
 MAX_DOCUMENT_TITLE = Document._meta.get_field("title").max_length
-MAX_LANGUAGE = Recording._meta.get_field("language").max_length
 # Longer than any session lasts: a number beyond it is a mistake (milliseconds, say).
 MAX_LENGTH = datetime.timedelta(hours=99, minutes=59, seconds=59)
 # Recordings or documents a session may have: far more than any has, and their order
 # is a small integer.
 MAX_ITEMS = 1000
-# A language code as BCP 47 writes one: two or three letters, then subtags of letters
-# and digits (pt-BR, zh-Hans, es-419).
-LANGUAGE_CODE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 # A recording's length: hh:mm:ss or mm:ss (minutes may pass 59 without the hours).
 LENGTH_FORMAT = re.compile(r"(?:(\d{1,2}):([0-5]\d)|(\d{1,4})):([0-5]\d)")
 
@@ -64,7 +61,8 @@ class DocumentEntry:
     order: int
 
 
-def _clean_language(value: object) -> str:
+def clean_language(value: object) -> str:
+    """A BCP 47 language code; the default language when none is given."""
     text = "" if value is None else clean_text(value)
     if not text:
         return DEFAULT_LANGUAGE
@@ -187,7 +185,7 @@ def _clean_items(
 
 RECORDING_PARTS = {
     "url": lambda value: _item_url(value, MAX_RECORDING_URL),
-    "language": _clean_language,
+    "language": clean_language,
     "title": lambda value: _title(value, MAX_RECORDING_TITLE),
     "length": _clean_length,
 }
@@ -211,7 +209,7 @@ DOCUMENT_PARTS = {
     "url": lambda value: _item_url(value, MAX_DOCUMENT_URL),
     "title": lambda value: _title(value, MAX_DOCUMENT_TITLE),
     "kind": _clean_kind_of_document,
-    "language": _clean_language,
+    "language": clean_language,
 }
 
 

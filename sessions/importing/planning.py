@@ -57,7 +57,8 @@ ITEM_FIELDS = {
 
 # Fields copied onto the session as they are.
 PLAIN_FIELDS = (
-    "title", "date", "start_time", "end_time", "description", "status", "url", *REPORT_FIELDS,
+    "title", "date", "start_time", "end_time", "description", "status", "url", "language",
+    *REPORT_FIELDS,
 )  # fmt: skip
 
 

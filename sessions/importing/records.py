@@ -10,7 +10,7 @@ REQUIRED_FIELDS = ("key", "title", "date", "type", "venue")
 OPTIONAL_FIELDS = (
     "start_time", "end_time", "topic", "description", "status", "views", "related",
     "strategies", "url", "speakers", "tags", "transcript", "recordings", "documents", "meeting",
-    "report",
+    "report", "language",
 )  # fmt: skip
 # The parts of a session's `report`; in CSV, columns of their own: "report.summary", ...
 REPORT_PARTS = ("summary", "key_takeaways", "calls_to_action")
@@ -32,7 +32,7 @@ DOCUMENT_FIELDS = ("url", "title", "kind", "language")
 # export writes it: an import leaves uploads alone, so such an object only keeps its
 # place among the links.
 UPLOADED_FILE = "file"
-# The language of a recording or a document that does not give one.
+# The language of a session, a recording or a document that does not give one.
 DEFAULT_LANGUAGE = "en"
 ONLINE = "Online"
 # The language of a transcript given as text.

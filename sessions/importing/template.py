@@ -55,6 +55,7 @@ EXAMPLE = {
         },
         "https://www.intgovforum.org/en/filedepot_download/382/25790",
     ],
+    "language": "en",
     "report": {
         "summary": "<p>Speakers agreed that open data lowers the cost of entry.</p>",
         "key_takeaways": ["Publish data in open formats", "Train small businesses to use it"],

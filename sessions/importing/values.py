@@ -24,7 +24,7 @@ from sessions.models import (
 )
 from sessions.models.session import FIRST_SESSION_DAY, LAST_SESSION_DAY, REPORT_FIELDS
 
-from .archive import clean_documents, clean_recordings
+from .archive import clean_documents, clean_language, clean_recordings
 from .checks import (
     InvalidValue,
     choice_of,
@@ -268,6 +268,7 @@ CLEANERS: dict[str, Callable[[object], object]] = {
     "documents": clean_documents,
     "meeting": lambda value: clean_text(value, max_length=MAX_MEETING),
     "report": _clean_report,
+    "language": clean_language,
 }
 
 

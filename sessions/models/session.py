@@ -18,6 +18,7 @@ from igf_catalogue.slugs import SlugFromMixin
 from strategies.models import Enabler, Objective, Strategy
 
 from .labels import SessionType, Tag, Topic
+from .languages import DEFAULT_LANGUAGE, MAX_LANGUAGE, validate_language_code
 from .meetings import Meeting
 from .people import Participant, Speaker
 
@@ -174,6 +175,17 @@ class Session(SlugFromMixin, models.Model):
         max_length=MAX_DESCRIPTION,
         help_text=_("An ordered list: <ol><li>…</li></ol>. HTML is allowed and sanitised."),
     )
+    # The language of its title, description and report; a transcript has its own.
+    language = models.CharField(
+        _("language"),
+        max_length=MAX_LANGUAGE,
+        default=DEFAULT_LANGUAGE,
+        validators=[validate_language_code],
+        help_text=_(
+            "The language of the title, description and report, as a BCP 47 code: "
+            "en, es, fr, ar, zh, ru, pt-BR."
+        ),
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
     views = models.PositiveIntegerField(_("views"), default=0)
     related = models.ManyToManyField(
@@ -284,7 +296,11 @@ class Transcript(models.Model):
         Session, on_delete=models.CASCADE, related_name="transcripts", verbose_name=_("session")
     )
     language = models.CharField(
-        _("language"), max_length=10, default="en", help_text=_("Language code, e.g. en, es, fr.")
+        _("language"),
+        max_length=MAX_LANGUAGE,
+        default=DEFAULT_LANGUAGE,
+        validators=[validate_language_code],
+        help_text=_("Language code, e.g. en, es, fr."),
     )
     text = models.TextField(_("text"), max_length=MAX_TRANSCRIPT)
 

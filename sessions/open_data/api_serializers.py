@@ -154,6 +154,10 @@ class SessionSerializer(serializers.Serializer):
     )
     slug = serializers.CharField(read_only=True, help_text="Identifies the session in the API.")
     title = serializers.CharField(read_only=True)
+    language = serializers.CharField(
+        read_only=True,
+        help_text="The language of its title, description and report, as a BCP 47 code.",
+    )
     date = serializers.DateField(read_only=True)
     start_time = TimeOfDayField()
     end_time = TimeOfDayField()

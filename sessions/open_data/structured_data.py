@@ -194,13 +194,13 @@ def document_object(document: Document, *, url: str) -> dict:
 
 
 def report_object(session: Session, *, page_url: str) -> dict:
-    """The session's report, which its page shows: in English, by the IGF."""
+    """The session's report, which its page shows: in the session's language, by the IGF."""
     report = {
         "@type": "Report",
         "@id": f"{page_url}#report",
         "name": f"Session report: {session.title}",
         "url": page_url,
-        "inLanguage": "en",
+        "inLanguage": session.language,
         "author": ORGANIZER,
     }
     if summary := plain_text(session.report_summary):
@@ -244,6 +244,7 @@ def session_event(
         "name": session.title,
         "description": description,
         "url": page_url,
+        "inLanguage": session.language,
         "startDate": start,
     }
     if end:

@@ -6,10 +6,12 @@ from urllib.parse import urlencode, urlsplit
 from django import template
 from django.contrib.humanize.templatetags.humanize import ordinal
 from django.urls import reverse
-from django.utils.formats import date_format
+from django.utils.formats import date_format, get_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language_info, gettext, gettext_lazy
+from django.utils.translation import get_language_bidi, get_language_info, gettext, gettext_lazy
+
+from sessions.models.languages import is_right_to_left
 
 register = template.Library()
 
@@ -25,7 +27,11 @@ def is_held_online(venue) -> bool:
 
 def interpolate_html(message: str, **parts: SafeString) -> SafeString:
     """A translated `message` ("%(type)s in %(city)s") as HTML: its own text escaped,
-    its placeholders filled with `parts`, which are HTML already."""
+    its placeholders filled with `parts`, which are HTML already. In a right-to-left
+    language each part is isolated (<bdi>), so that a Latin name or a date in Arabic
+    text keeps its own order and its punctuation where it belongs."""
+    if get_language_bidi():
+        parts = {name: format_html("<bdi>{}</bdi>", part) for name, part in parts.items()}
     return mark_safe(conditional_escape(message) % parts)
 
 
@@ -129,13 +135,19 @@ def session_summary(session) -> str:
 
 @register.simple_tag
 def meeting_dates(meeting) -> str:
-    """ "10–13 November 2015", "30 November – 2 December 2022", or "" when not known."""
+    """ "10–13 November 2015", "30 November – 2 December 2022", "2015年11月10日 – 11月13日",
+    or "" when not known."""
     start, end = meeting.start_date, meeting.end_date
     if start is None:
         return ""
     if end is None or end == start:
         return date_format(start)
-    if (start.year, start.month) == (end.year, end.month):
+    if start.year != end.year:
+        return f"{date_format(start)} – {date_format(end)}"
+    if not get_format("DATE_FORMAT").startswith(("j", "d")):
+        # The year first ("2015年11月10日"): the end is said without it, "– 11月13日".
+        return f"{date_format(start)} – {date_format(end, 'MONTH_DAY_FORMAT')}"
+    if start.month == end.month:
         return f"{date_format(start, 'j')}–{date_format(end)}"
     return f"{date_format(start, 'MONTH_DAY_FORMAT')} – {date_format(end)}"
 
@@ -206,6 +218,18 @@ def printable(text: str) -> str:
 
 # Codes Django knows only in a longer form: Chinese is written "zh" by the UN and in BCP 47.
 LANGUAGE_ALIASES = {"zh": "zh-hans"}
+
+
+@register.filter
+def content_language(code: str) -> SafeString:
+    """The attributes that mark a piece of content written in `code`: `lang="ar"
+    dir="rtl"`, `lang="en"`. The direction is given where it differs from the page's, so
+    that an English title reads left to right on an Arabic page, and an Arabic one right
+    to left on an English page."""
+    right_to_left = is_right_to_left(code)
+    if right_to_left == get_language_bidi():
+        return format_html('lang="{}"', code)
+    return format_html('lang="{}" dir="{}"', code, "rtl" if right_to_left else "ltr")
 
 
 @register.filter

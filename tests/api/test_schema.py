@@ -106,6 +106,7 @@ def test_the_session_shape_is_documented_field_by_field(client):
         "key",
         "slug",
         "title",
+        "language",
         "date",
         "start_time",
         "end_time",

@@ -48,6 +48,7 @@ def test_session_detail_has_the_documented_shape(client, seed_session_with_peopl
         "key": seed_session_with_people.key,
         "slug": SEED_SLUG,
         "title": "Mexico: The National Digital Strategy and the MSH model",
+        "language": "en",
         "date": "2015-11-12",
         "start_time": None,
         "end_time": None,

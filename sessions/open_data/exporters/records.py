@@ -78,7 +78,7 @@ def _clock(value: datetime.time | None) -> str:
 EXPORT_FIELDS = (
     "key", "title", "date", "start_time", "end_time", "type", "topic", "venue", "meeting",
     "description", "status", "views", "related", "strategies", "url", "speakers", "tags",
-    "transcript", "recordings", "documents", "report",
+    "transcript", "recordings", "documents", "language", "report",
 )  # fmt: skip
 TRANSCRIPT_LANGUAGE = "en"  # the language of the import format's `transcript`
 
@@ -185,6 +185,7 @@ def session_record(session: Session, *, site_url: str = "") -> dict:
         "documents": [
             document_record(document, site_url=site_url) for document in session.export_documents
         ],
+        "language": session.language,
         "report": {
             "summary": session.report_summary,
             "key_takeaways": session.key_takeaways,

@@ -84,6 +84,7 @@ def session_form(session=None, **changes) -> dict:
     """The fields of the session add/change form, filled from `session` and `changes`."""
     data = {
         "title": "",
+        "language": "en",
         "slug": "",
         "key": "",
         "date": "",
@@ -110,6 +111,7 @@ def session_form(session=None, **changes) -> dict:
     if session is not None:
         data.update(
             title=session.title,
+            language=session.language,
             slug=session.slug,
             key=session.key,
             date=session.date.isoformat(),
@@ -335,6 +337,50 @@ def test_session_cannot_be_related_to_itself(editor_client):
     assert response.context["adminform"].form.errors["related"] == [
         "A session cannot be related to itself."
     ]
+
+
+def test_an_editor_gives_a_session_its_language_and_its_page_marks_it(editor_client, client):
+    session = SessionFactory(status=Session.Status.PUBLISHED)
+    url = reverse("admin:catalogue_session_change", args=[session.pk])
+
+    response = editor_client.post(url, session_form(session, language="ar"))
+
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.language == "ar"
+    page = client.get(session.get_absolute_url()).content.decode()
+    assert f'<h1 lang="ar" dir="rtl">{session.title}</h1>' in page
+
+
+def test_the_session_list_filters_by_language(editor_client):
+    SessionFactory(title="Gobernanza", language="es-419")
+    SessionFactory(title="Governance")
+    SessionFactory(title="Governação", language="pt-BR")
+    url = reverse("admin:catalogue_session_changelist")
+
+    def titles(query: str) -> list[str]:
+        response = editor_client.get(url + query)
+        return sorted(session.title for session in response.context["cl"].result_list)
+
+    assert titles("?language=es") == ["Gobernanza"]
+    assert titles("?language=en") == ["Governance"]
+    assert titles("?language=other") == ["Governação"]
+    page = editor_client.get(url, headers={"accept-language": "es"}).content.decode()
+    assert "Árabe" in page and "Otro idioma" in page
+
+
+def test_a_language_that_is_no_language_code_is_refused(editor_client):
+    session = SessionFactory()
+    url = reverse("admin:catalogue_session_change", args=[session.pk])
+
+    response = editor_client.post(url, session_form(session, language="Arabic!"))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["language"] == [
+        "Enter a language code such as en, es, fr, ar, zh or pt-BR."
+    ]
+    session.refresh_from_db()
+    assert session.language == "en"
 
 
 def test_selected_objectives_are_labelled_with_their_strategy(editor_client, mexico):
@@ -912,6 +958,7 @@ def make_catalogue(session_count: int) -> list[Session]:
         ("?date__year=2015&date__month=11", 12),
         ("?status__exact=published&type__id__exact={type}&q=session", 13),
         ("?o=-7.2", 13),
+        ("?language=ar", 13),
     ],
 )
 def test_session_changelist_query_count(

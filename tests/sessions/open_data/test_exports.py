@@ -412,6 +412,7 @@ def test_a_record_carries_every_field_of_the_import_format(every_field):
                 "language": "en",
             }
         ],
+        "language": "en",
         "report": {"summary": "", "key_takeaways": "", "calls_to_action": ""},
     }
 

@@ -1,0 +1,48 @@
+"""The languages content is written in: the BCP 47 codes the catalogue accepts, and
+which way each is written.
+
+A session, a transcript, a recording or a document keeps the language of its words,
+whatever the language of the interface that shows it; pages mark each piece of content
+with it so that screen readers read it in the right voice.
+"""
+
+import re
+
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+# Every content language field's length: enough for a language, a script and a region
+# (zh-Hans-CN).
+MAX_LANGUAGE = 10
+DEFAULT_LANGUAGE = "en"
+
+# A language code as BCP 47 writes one: two or three letters, then subtags of letters
+# and digits (pt-BR, zh-Hans, es-419).
+LANGUAGE_CODE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+
+validate_language_code = RegexValidator(
+    rf"\A{LANGUAGE_CODE.pattern}\Z",
+    _("Enter a language code such as en, es, fr, ar, zh or pt-BR."),
+    code="invalid_language",
+)
+
+# Languages written right to left, and the scripts that are, when a code names its
+# script (az-Arab, ks-Arab).
+RIGHT_TO_LEFT_LANGUAGES = frozenset(
+    {"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ps", "sd", "syr", "ug", "ur", "yi"}
+)
+RIGHT_TO_LEFT_SCRIPTS = frozenset({"arab", "hebr", "syrc", "thaa", "nkoo", "adlm", "rohg"})
+
+
+def primary_language(code: str) -> str:
+    """ "es" for "es-419", "zh" for "zh-Hans": the language a code names, lower case."""
+    return str(code).split("-", 1)[0].lower()
+
+
+def is_right_to_left(code: str) -> bool:
+    """Whether text in `code` is written right to left; a script subtag decides when the
+    code has one (ku-Arab is, az-Latn is not)."""
+    subtags = str(code).lower().split("-")
+    if any(len(subtag) == 4 and subtag.isalpha() for subtag in subtags[1:]):
+        return any(subtag in RIGHT_TO_LEFT_SCRIPTS for subtag in subtags[1:])
+    return subtags[0] in RIGHT_TO_LEFT_LANGUAGES
