@@ -2,9 +2,17 @@
 
 The template (sessions/_views_chart.html) only places what this computes: no script,
 no inline style, and the figures are also given as text for screen readers.
+
+Time runs the way the interface's language reads: left to right, the latest month at
+the right; in a right-to-left language (Arabic) from right to left, the latest month at
+the left. The positions are mirrored here rather than the drawing by a CSS transform,
+which would mirror the figures and the month names too. A chart is therefore drawn for
+one language, as the session page keeps it (sessions.browsing.views._kept_views_chart).
 """
 
 from dataclasses import dataclass
+
+from django.utils.translation import get_language_bidi
 
 from .selectors import MonthViews
 
@@ -38,6 +46,7 @@ class BarChart:
     month_label_y: int
     total: int
     busiest: MonthViews | None  # the month with the most views, the earliest on a tie
+    right_to_left: bool  # the months run from right to left, the latest at the left
 
     @property
     def first(self) -> MonthViews:
@@ -48,9 +57,14 @@ class BarChart:
         return self.bars[-1].month
 
 
-def bar_chart(months: list[MonthViews]) -> BarChart:
+def bar_chart(months: list[MonthViews], *, right_to_left: bool | None = None) -> BarChart:
     """One bar per month, the busiest month's the full height; a month with any views
-    gets at least one unit, so that it never looks like a month without."""
+    gets at least one unit, so that it never looks like a month without.
+
+    `months` run from the earliest, and so do the chart's bars; where each is drawn
+    follows the direction of the current language unless `right_to_left` says."""
+    if right_to_left is None:
+        right_to_left = get_language_bidi()
     peak = max((month.views for month in months), default=0)
     baseline = TOP + BAR_AREA_HEIGHT
     bars = []
@@ -58,15 +72,15 @@ def bar_chart(months: list[MonthViews]) -> BarChart:
         height = 0.0
         if peak:
             height = max(round(month.views / peak * BAR_AREA_HEIGHT, 1), 1.0 if month.views else 0)
-        x = index * SLOT_WIDTH + (SLOT_WIDTH - BAR_WIDTH) / 2
+        slot = len(months) - 1 - index if right_to_left else index
         bars.append(
             Bar(
                 month=month,
-                x=x,
+                x=slot * SLOT_WIDTH + (SLOT_WIDTH - BAR_WIDTH) / 2,
                 y=round(baseline - height, 1),
                 width=BAR_WIDTH,
                 height=height,
-                centre=index * SLOT_WIDTH + SLOT_WIDTH / 2,
+                centre=slot * SLOT_WIDTH + SLOT_WIDTH / 2,
                 figure_y=round(baseline - height - FIGURE_GAP, 1),
             )
         )
@@ -79,4 +93,5 @@ def bar_chart(months: list[MonthViews]) -> BarChart:
         month_label_y=baseline + MONTH_LABEL_GAP,
         total=sum(month.views for month in months),
         busiest=busiest,
+        right_to_left=right_to_left,
     )

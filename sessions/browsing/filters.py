@@ -330,7 +330,8 @@ class SessionFilter(django_filters.FilterSet):
         label=_("Search titles, descriptions, speakers, tags and transcripts"),
         method="search",
         max_length=MAX_SEARCH_LENGTH,
-        widget=forms.SearchInput,
+        # Typed in any script: aligned by its own direction.
+        widget=forms.SearchInput(attrs={"dir": "auto"}),
         error_messages={"max_length": _("A search is at most %(limit_value)d characters long.")},
     )
     sort = django_filters.ChoiceFilter(

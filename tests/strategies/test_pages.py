@@ -66,7 +66,7 @@ def test_empty_strategy_list_says_so(client):
 
 def test_strategy_page_shows_name_owner_description_and_link(client, strategy):
     content = client.get(strategy.get_absolute_url()).content.decode()
-    assert "<h1>National Digital Strategy (2013)</h1>" in content
+    assert '<h1 dir="auto">National Digital Strategy (2013)</h1>' in content
     assert "Office of the President, Mexico" in content
     assert "<p>Five objectives, <em>five</em> enablers.</p>" in content
     assert "<script" not in content

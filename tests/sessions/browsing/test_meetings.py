@@ -93,7 +93,7 @@ def test_a_meeting_page_gives_its_details_and_its_programme_by_day_then_topic(cl
     content = client.get("/meetings/eurodig-2019/").content.decode()
     text = visible_text(content)
 
-    assert "<h1>EuroDIG 2019</h1>" in content
+    assert '<h1 dir="auto">EuroDIG 2019</h1>' in content
     assert "Regional IGF, 19–20 June 2019, in The Hague, Netherlands" in text
     assert "Overarching theme: “Digital Cooperation”" in text
     assert ("https://eurodig.org/", "The meeting's own website") in links(content)

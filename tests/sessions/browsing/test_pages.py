@@ -492,7 +492,7 @@ def test_venue_page_lists_its_published_sessions_by_date(client, make_catalogue)
         (s for s in sessions if s.venue.city == "Rio de Janeiro"), key=lambda s: (s.date, s.title)
     )
     assert link_texts(content, "session-tile-title") == [s.title for s in rio_sessions]
-    assert "<h1>Rio de Janeiro, Brazil</h1>" in content
+    assert '<h1 dir="auto">Rio de Janeiro, Brazil</h1>' in content
     assert "A draft" not in content
 
 

@@ -202,7 +202,7 @@ def test_speaker_list_is_paginated(client):
 
 def test_speaker_page_lists_their_published_sessions_newest_first_with_roles(client, speakers):
     content = client.get("/speakers/ana-garcia/").content.decode()
-    assert "<h1>Ana García</h1>" in content
+    assert '<h1 dir="auto">Ana García</h1>' in content
     assert link_texts(content, "session-tile-title") == ["Newer", "Older"]
     assert re.findall(r'<p class="roles">(.*?)</p>', content) == [
         "Speaker, Rapporteur",

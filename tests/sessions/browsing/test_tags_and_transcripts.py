@@ -84,7 +84,7 @@ def tagged():
 
 def test_tag_page_lists_its_published_sessions_newest_first(client, tagged):
     content = client.get("/tags/open-data/").content.decode()
-    assert "<h1>Open data</h1>" in content
+    assert '<h1 dir="auto">Open data</h1>' in content
     assert link_texts(content, "session-tile-title") == ["New", "Old"]
     assert "2 sessions" in visible_text(section(content, "sessions-heading"))
     assert ("/sessions/?tag=open-data", "Filter, search and sort these sessions") in links(content)
