@@ -7,7 +7,7 @@ in order of relevance, `snippets` marks the words matched on a page of results. 
 `sessions.models` and nothing else of `sessions`.
 """
 
-from .matching import search_sessions, web_search_query
+from .matching import search_sessions
 from .snippets import START_MARK, STOP_MARK, add_snippets, marked_snippet
 from .vectors import (
     REFRESH_BATCH,
@@ -32,5 +32,4 @@ __all__ = [
     "schedule_refresh",
     "search_sessions",
     "sessions_refreshed_by_the_writer",
-    "web_search_query",
 ]

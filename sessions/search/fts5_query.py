@@ -10,6 +10,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .languages import separated
+
 # The words of PostgreSQL's english stop list, which its search leaves out.
 STOP_LIST = (
     "i me my myself we our ours ourselves you your yours yourself yourselves he him his "
@@ -44,8 +46,10 @@ def full_text_query(text: str) -> FullTextQuery | None:
     PostgreSQL; an alternative of dashed words only beside others is dropped (FTS5 has
     no "any session but").
     """
-    # Control characters (a NUL would end FTS5's reading of the query) count as spaces.
+    # Control characters (a NUL would end FTS5's reading of the query) count as spaces;
+    # Chinese and Japanese characters are words of their own, as in the table.
     text = "".join(" " if unicodedata.category(c)[0] == "C" else c for c in text)
+    text = separated(text)
     alternatives, current, negated = [], [], False
     for term in TERM.finditer(unicodedata.normalize("NFC", text)):
         quoted, raw = term.group(1), term.group(0)

@@ -1,20 +1,23 @@
 """Which sessions match what a visitor typed, and how relevant each is.
 
-Full-text search ranked by relevance (English stemming; quotes, OR and -word as a web
-search engine reads them, never an error): on PostgreSQL by its vector, on SQLite by an
-FTS5 table of the same words (sessions.search.on_sqlite).
+Full-text search ranked by relevance (each session read in its language, a search in
+English, in the interface's language and as plain words: sessions.search.languages;
+quotes, OR and -word as a web search engine reads them, never an error): on PostgreSQL
+by its vector, on SQLite by an FTS5 table of the same words (sessions.search.on_sqlite).
 """
 
 import re
+from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import F, QuerySet
+from django.contrib.postgres.search import SearchQuery, SearchQueryField, SearchRank
+from django.db.models import Case, F, Q, QuerySet, When
 from django.db.models.functions import Round
 
 from sessions.models import Session
 
 from . import on_sqlite
-from .vectors import CONFIG, is_postgresql
+from .languages import ENGLISH, PLAIN, query_configs, separated_search
+from .vectors import is_postgresql
 
 # Relevance is compared to this many decimals (see search_sessions).
 RANK_DECIMALS = 2
@@ -39,22 +42,61 @@ def search_sessions(queryset: QuerySet[Session], text: str) -> QuerySet[Session]
     """
     if not is_postgresql(queryset.db):
         return on_sqlite.search(queryset, text)
-    query = web_search_query(text)
-    return queryset.filter(search_vector=query).alias(
-        search_rank=Round(SearchRank(F("rank_vector"), query), RANK_DECIMALS)
-    )
+    return queryset.filter(matching(text)).alias(search_rank=rank(text))
 
 
 # A minus sign that excludes nothing (not before a word or a quote): PostgreSQL 15's
 # websearch_to_tsquery fails with "tsquery stack too small" on a run of them.
 LONE_MINUS = re.compile(r"-(?![\w\"])")
+# Sessions read by the English reading of a search; any other by the other readings.
+IN_ENGLISH = Q(language__iexact="en") | Q(language__istartswith="en-")
 
 
 def web_search_text(text: str) -> str:
     """`text` as websearch_to_tsquery is to read it: quotes, OR and -word, and no input
-    it fails on."""
-    return LONE_MINUS.sub(" ", text)
+    it fails on; Chinese and Japanese characters as phrases of single characters."""
+    return separated_search(LONE_MINUS.sub(" ", text))
 
 
-def web_search_query(text: str) -> SearchQuery:
-    return SearchQuery(web_search_text(text), search_type="websearch", config=CONFIG)
+@dataclass(frozen=True)
+class Readings:
+    """A search read in English, and in the interface's language and as plain words.
+
+    A session in English is matched by the English reading, any other by the others:
+    its vector holds its words stemmed in its language and as they are, so "-derechos"
+    leaves it out in both readings. Matching every session by any reading would find an
+    English session holding "rights" for "-rights": it holds no plain word "rights".
+    """
+
+    english: SearchQuery
+    others: SearchQuery
+
+    @classmethod
+    def of(cls, text: str) -> "Readings":
+        text = web_search_text(text)
+        others = SearchQuery(text, search_type="websearch", config=PLAIN)
+        for config in query_configs():
+            if config != ENGLISH:
+                others = SearchQuery(text, search_type="websearch", config=config) | others
+        return cls(SearchQuery(text, search_type="websearch", config=ENGLISH), others)
+
+    def query(self) -> Case:
+        """The reading of each session, as SQL."""
+        return Case(
+            When(IN_ENGLISH, then=self.english),
+            default=self.others,
+            output_field=SearchQueryField(),
+        )
+
+
+def matching(text: str, vector: str = "search_vector") -> Q:
+    """The sessions whose `vector` matches `text`, each by its reading of it."""
+    readings = Readings.of(text)
+    return (IN_ENGLISH & Q(**{vector: readings.english})) | (
+        ~IN_ENGLISH & Q(**{vector: readings.others})
+    )
+
+
+def rank(text: str) -> Round:
+    """Each session's relevance to `text` (see `search_sessions`)."""
+    return Round(SearchRank(F("rank_vector"), Readings.of(text).query()), RANK_DECIMALS)

@@ -44,6 +44,7 @@ from sessions.models import Session
 from sessions.models.session import REPORT_FIELDS
 
 from .fts5_query import full_text_query
+from .languages import separated
 
 TABLE = "catalogue_session_text"
 COLUMNS = ("title", "people_and_tags", "text", "transcripts")
@@ -256,7 +257,14 @@ def _rows(session_ids: list[int], using: str, apps) -> list[tuple]:
     )  # fmt: skip
     # As INSERT names them.
     return [
-        (pk, title, "\n".join(filter(None, [tags, people])), _plain(marked_up), spoken or "", pk)
+        (
+            pk,
+            separated(title),
+            separated("\n".join(filter(None, [tags, people]))),
+            separated(_plain(marked_up)),
+            separated(spoken or ""),
+            pk,
+        )
         for pk, title, *marked_up, tags, people, spoken in rows
     ]
 

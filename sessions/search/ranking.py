@@ -12,13 +12,11 @@ is the first of the two, merged, in the same order as the one expression gave.
 
 from decimal import Decimal
 
-from django.contrib.postgres.search import SearchRank
-from django.db.models import DecimalField, F, QuerySet, Value
-from django.db.models.functions import Round
+from django.db.models import DecimalField, QuerySet, Value
 
 from sessions.models import Session
 
-from .matching import RANK_DECIMALS, web_search_query
+from .matching import matching, rank
 from .vectors import is_postgresql
 
 ORDER = ("-rank", "-views", "-date", "-id")
@@ -36,16 +34,16 @@ class RankedKeys:
         start, stop = page.start or 0, page.stop
         if stop <= start:  # the one page of an empty list
             return []
-        query = web_search_query(self.text)
+        named_by_every_word = matching(self.text, "rank_vector")
         columns = ("id", "rank", "views", "date")
         named = (
-            self.sessions.filter(rank_vector=query)
-            .annotate(rank=Round(SearchRank(F("rank_vector"), query), RANK_DECIMALS))
+            self.sessions.filter(named_by_every_word)
+            .annotate(rank=rank(self.text))
             .order_by(*ORDER)
             .values_list(*columns)[:stop]
         )
         others = (
-            self.sessions.exclude(rank_vector=query)
+            self.sessions.exclude(named_by_every_word)
             .annotate(rank=Value(Decimal(0), output_field=DecimalField()))
             .order_by(*ORDER[1:])
             .values_list(*columns)[:stop]

@@ -12,8 +12,9 @@ from django.utils.safestring import SafeString, mark_safe
 from sessions.models import Session
 
 from . import on_sqlite
+from .languages import CONFIGS, ENGLISH, PLAIN, SEPARATOR, UNSPACED, query_configs
 from .matching import web_search_text
-from .vectors import CONFIG, is_postgresql
+from .vectors import is_postgresql
 
 # Marks around matched words in a headline: characters from Unicode's private use area,
 # which no description or transcript is expected to hold, and which are replaced by
@@ -59,10 +60,21 @@ def add_snippets(sessions: Sequence[Session], text: str) -> None:
         }.items()
     )
     with connections[using].cursor() as cursor:
+        # As sessions.search.matching reads a search: in English for a session in English,
+        # in the interface's language and as plain words for any other.
+        others = [config for config in query_configs() if config != ENGLISH] + [PLAIN]
         cursor.execute(
-            HEADLINES_SQL,
+            HEADLINES_SQL.format(
+                others=" || ".join(
+                    f"websearch_to_tsquery(%(config_{n})s::regconfig, %(text)s)"
+                    for n in range(len(others))
+                )
+            ),
             {
-                "config": CONFIG,
+                **{f"config_{n}": config for n, config in enumerate(others)},
+                "interface": query_configs()[-1],
+                "unspaced": f"([{UNSPACED}])",
+                "separated": f"\\1{SEPARATOR}",
                 "text": web_search_text(text),
                 "options": options,
                 "title_options": f"{options}, HighlightAll=true",
@@ -81,35 +93,63 @@ def add_snippets(sessions: Sequence[Session], text: str) -> None:
             session.search_snippet = _snippet_of(row)
 
 
+# Each session's text search configuration, by its language (sessions.search.languages).
+SESSION_CONFIG = "CASE lower(split_part(session.language, '-', 1)) {} ELSE '{}' END".format(
+    " ".join(f"WHEN '{code}' THEN '{config}'" for code, config in CONFIGS.items()), PLAIN
+)
+
 # The headlines of a page of results in one statement, written out: built with the ORM,
 # compiling it took longer than PostgreSQL took to run it. The description without its
 # HTML tags, as sessions.search.vectors reads it; the transcripts are read only when the
 # description does not match (parsing them is what a snippet costs most), in a window
 # around the first place the longest word searched for appears (see `_longest_stem`).
-HEADLINES_SQL = """
+# Each text is read as the search found it: in its session's language when that is
+# English or the interface's, else as plain words; Chinese and Japanese characters apart.
+HEADLINES_SQL = (
+    """
 SELECT session.id,
-    ts_headline(%(config)s::regconfig, description.text, query, %(options)s),
-    CASE WHEN to_tsvector(%(config)s::regconfig, COALESCE(description.text, '')) @@ query
+    ts_headline(config, description.text, query, %(options)s),
+    CASE WHEN to_tsvector(config, COALESCE(description.text, '')) @@ query
         THEN ''
         ELSE ts_headline(
-            %(config)s::regconfig,
-            substr(
-                transcripts.text,
-                GREATEST(
-                    COALESCE(NULLIF(strpos(lower(transcripts.text), %(stem)s), 0), 1) - %(lead)s,
-                    1
+            config,
+            regexp_replace(
+                substr(
+                    transcripts.text,
+                    GREATEST(
+                        COALESCE(NULLIF(strpos(lower(transcripts.text), %(stem)s), 0), 1)
+                            - %(lead)s,
+                        1
+                    ),
+                    %(window)s
                 ),
-                %(window)s
+                %(unspaced)s, %(separated)s, 'g'
             ),
             query,
             %(options)s
         )
     END,
-    ts_headline(%(config)s::regconfig, session.title, query, %(title_options)s)
+    ts_headline(config, regexp_replace(session.title, %(unspaced)s, %(separated)s, 'g'),
+        query, %(title_options)s)
 FROM catalogue_session AS session
-CROSS JOIN websearch_to_tsquery(%(config)s::regconfig, %(text)s) AS query
 CROSS JOIN LATERAL (
-    SELECT regexp_replace(session.description, '<[^>]*>', ' ', 'g') AS text
+    SELECT CASE WHEN lower(session.language) = 'en' OR lower(session.language) LIKE 'en-%%'
+        THEN websearch_to_tsquery('english', %(text)s)
+        ELSE {others}
+    END AS query
+) AS search
+CROSS JOIN LATERAL (SELECT ("""
+    + SESSION_CONFIG
+    + """) AS own) AS language
+CROSS JOIN LATERAL (
+    SELECT (CASE WHEN language.own IN ('english', %(interface)s) THEN language.own
+        ELSE 'simple' END)::regconfig AS config
+) AS reading
+CROSS JOIN LATERAL (
+    SELECT regexp_replace(
+        regexp_replace(session.description, '<[^>]*>', ' ', 'g'),
+        %(unspaced)s, %(separated)s, 'g'
+    ) AS text
 ) AS description
 CROSS JOIN LATERAL (
     SELECT array_to_string(
@@ -120,6 +160,7 @@ CROSS JOIN LATERAL (
 ) AS transcripts
 WHERE session.id = ANY(%(pks)s)
 """
+)
 
 
 def _longest_stem(text: str) -> str:

@@ -7,6 +7,8 @@ On PostgreSQL a session's words live in `Session.search_vector`, weighted:
 - C: the description and the session report, without their HTML tags;
 - D: its transcripts, every language.
 
+Each is read in the session's language (sessions.search.languages).
+
 A search matches that vector and is ranked by `Session.rank_vector`, A and B alone: small
 enough to stay in the row, where ranking on the whole vector read every match's
 transcripts (sessions.search.matching).
@@ -43,8 +45,8 @@ from sessions.models import Participant, Session, Speaker, Tag, Transcript
 from sessions.models.session import REPORT_FIELDS
 
 from . import on_sqlite
+from .languages import PLAIN, config_of_session, plain_unless_english, separated_sql
 
-CONFIG = "english"
 # Sessions refreshed per UPDATE when there are many (an import, a rebuild).
 REFRESH_BATCH = 2000
 
@@ -77,6 +79,15 @@ def transcripts_text() -> Func:
     return _joined(Transcript.objects.filter(session=OuterRef("pk")).order_by().values("text"))
 
 
+def _words(*texts, weight: str) -> SearchVector:
+    """`texts` read in the session's language and, when that is not English, as plain
+    words too (sessions.search.languages)."""
+    texts = [separated_sql(F(text) if isinstance(text, str) else text) for text in texts]
+    return SearchVector(*texts, weight=weight, config=config_of_session()) + SearchVector(
+        *(plain_unless_english(text) for text in texts), weight=weight, config=PLAIN
+    )
+
+
 def _named_words() -> SearchVector:
     """The words a session is named by: its title (A), its tags' names and its speakers'
     names and organisations (B)."""
@@ -87,21 +98,16 @@ def _named_words() -> SearchVector:
         .distinct()
         .values(words=Concat("name", Value(" "), "organisation", output_field=TextField()))
     )
-    return SearchVector("title", weight="A", config=CONFIG) + SearchVector(
-        tag_names, speakers, weight="B", config=CONFIG
-    )
+    return _words("title", weight="A") + _words(tag_names, speakers, weight="B")
 
 
 def _search_vector() -> SearchVector:
     return (
         _named_words()
-        + SearchVector(
-            description_text(),
-            *(description_text(field) for field in REPORT_FIELDS),
-            weight="C",
-            config=CONFIG,
+        + _words(
+            description_text(), *(description_text(field) for field in REPORT_FIELDS), weight="C"
         )
-        + SearchVector(transcripts_text(), weight="D", config=CONFIG)
+        + _words(transcripts_text(), weight="D")
     )
 
 

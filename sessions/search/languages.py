@@ -1,0 +1,126 @@
+"""How search reads each language.
+
+On PostgreSQL a session's words are indexed with the text search configuration of its
+own language (`Session.language`): stemmed where PostgreSQL has a dictionary for it
+("gobernanza" and "gobernanzas" are one word in Spanish), as plain words where it has
+none. A session in a language other than English is indexed as plain words as well, so
+that a search finds it by its own words whatever the interface's language.
+
+A search is read in English (most of the catalogue), in the interface's language, and
+as plain words: "internet governance" finds English sessions from every interface,
+"gobernanza de internet" Spanish ones.
+
+Chinese and Japanese write no spaces between words, and no dictionary of PostgreSQL's
+(nor SQLite's tokenizer) splits them: each of their characters is made a word of its own
+by a zero-width space after it, which both databases read as a separator and a reader
+does not see, and a run of them in a search is a phrase of those characters, found
+wherever the same characters stand together.
+"""
+
+import re
+
+from django.db.models import Case, F, Func, TextField, Value, When
+from django.db.models.functions import Lower
+from django.db.models.lookups import In
+from django.utils import translation
+
+from sessions.models.languages import primary_language
+
+ENGLISH = "english"
+PLAIN = "simple"
+# PostgreSQL's text search configurations (all built in since PostgreSQL 13), by the
+# language code they read.
+CONFIGS = {
+    "ar": "arabic", "ca": "catalan", "da": "danish", "de": "german", "el": "greek",
+    "en": ENGLISH, "es": "spanish", "eu": "basque", "fi": "finnish", "fr": "french",
+    "ga": "irish", "hi": "hindi", "hu": "hungarian", "hy": "armenian", "id": "indonesian",
+    "it": "italian", "lt": "lithuanian", "nb": "norwegian", "ne": "nepali", "nl": "dutch",
+    "nn": "norwegian", "no": "norwegian", "pt": "portuguese", "ro": "romanian",
+    "ru": "russian", "sr": "serbian", "sv": "swedish", "ta": "tamil", "tr": "turkish",
+    "yi": "yiddish",
+}  # fmt: skip
+
+# Characters written without spaces between words: kana, CJK ideographs (and their
+# extension A and compatibility forms).
+UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+UNSPACED_CHARACTER = re.compile(f"[{UNSPACED}]")
+UNSPACED_RUN = re.compile(f"[{UNSPACED}]+")
+SEPARATOR = "\u200b"  # zero-width space
+
+
+def config_for(language: str) -> str:
+    """The text search configuration that reads `language` (a BCP 47 code)."""
+    return CONFIGS.get(primary_language(language), PLAIN)
+
+
+def query_configs() -> list[str]:
+    """The configurations a search is read with, besides plain words: English, and the
+    interface's language."""
+    return list(dict.fromkeys([ENGLISH, config_for(translation.get_language() or "en")]))
+
+
+def separated(text: str) -> str:
+    """`text` with each Chinese or Japanese character a word of its own."""
+    return UNSPACED_CHARACTER.sub(lambda found: found.group() + SEPARATOR, text)
+
+
+def separated_search(text: str) -> str:
+    """What a visitor typed, with each run of Chinese or Japanese characters a phrase of
+    its characters: quoted where it is not already inside quotes."""
+    parts = re.split(r'("[^"]*"?)', text)
+    return "".join(
+        UNSPACED_RUN.sub(
+            (lambda run: separated(run.group()))
+            if part.startswith('"')
+            else (lambda run: f' "{separated(run.group())}" '),
+            part,
+        )
+        for part in parts
+    )
+
+
+# The same on PostgreSQL, in a session's refresh.
+
+
+def separated_sql(expression) -> Func:
+    return Func(
+        expression,
+        Value(f"([{UNSPACED}])"),
+        Value(f"\\1{SEPARATOR}"),
+        Value("g"),
+        function="regexp_replace",
+        output_field=TextField(),
+    )
+
+
+def _primary_language() -> Func:
+    return Lower(
+        Func(F("language"), Value("-"), Value(1), function="split_part", output_field=TextField())
+    )
+
+
+def config_of_session() -> Case:
+    """The configuration of each session's language, as SQL."""
+    by_config: dict[str, list[str]] = {}
+    for code, config in CONFIGS.items():
+        by_config.setdefault(config, []).append(code)
+    return Case(
+        *(
+            When(In(_primary_language(), codes), then=Value(config))
+            for config, codes in by_config.items()
+        ),
+        default=Value(PLAIN),
+        output_field=TextField(),
+    )
+
+
+def plain_unless_english(expression) -> Case:
+    """`expression` for the plain words of a session in a language with a dictionary
+    other than English; "" for English (read in English by every search) and for the
+    languages already indexed as plain words."""
+    stemmed = [code for code, config in CONFIGS.items() if config != ENGLISH]
+    return Case(
+        When(In(_primary_language(), stemmed), then=expression),
+        default=Value(""),
+        output_field=TextField(),
+    )
