@@ -232,6 +232,13 @@ class Session(SlugFromMixin, models.Model):
     # kept in the row (STORAGE MAIN, set by its migration), where ranking on the whole
     # vector fetched and decompressed every match's transcripts. Empty on SQLite.
     rank_vector = SearchVectorField(_("ranking vector"), null=True, editable=False)
+    # The text search configuration its words are read with, from its language ("spanish",
+    # "simple" for Chinese): kept by the same refresh as the vectors, and what a search
+    # chooses its reading of the words by (sessions.search.matching). The vectors' GIN
+    # indexes are split by it (migration 0019). Unused on SQLite.
+    search_config = models.CharField(
+        _("search configuration"), max_length=20, default="english", editable=False
+    )
     # The stakeholder groups of its speakers, space-separated, for the list's stakeholder
     # facet on PostgreSQL: reading them from each match's participants was most of a
     # broad search's facet query. Kept current with the search vector; empty on SQLite.

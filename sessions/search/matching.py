@@ -49,7 +49,7 @@ def search_sessions(queryset: QuerySet[Session], text: str) -> QuerySet[Session]
 # websearch_to_tsquery fails with "tsquery stack too small" on a run of them.
 LONE_MINUS = re.compile(r"-(?![\w\"])")
 # Sessions read by the English reading of a search; any other by the other readings.
-IN_ENGLISH = Q(language__iexact="en") | Q(language__istartswith="en-")
+IN_ENGLISH = Q(search_config=ENGLISH)
 
 
 def web_search_text(text: str) -> str:

@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from sessions.models import Session
 
 from . import on_sqlite
-from .languages import CONFIGS, ENGLISH, PLAIN, SEPARATOR, UNSPACED, query_configs
+from .languages import ENGLISH, PLAIN, SEPARATOR, UNSPACED, query_configs
 from .matching import web_search_text
 from .vectors import is_postgresql
 
@@ -93,11 +93,6 @@ def add_snippets(sessions: Sequence[Session], text: str) -> None:
             session.search_snippet = _snippet_of(row)
 
 
-# Each session's text search configuration, by its language (sessions.search.languages).
-SESSION_CONFIG = "CASE lower(split_part(session.language, '-', 1)) {} ELSE '{}' END".format(
-    " ".join(f"WHEN '{code}' THEN '{config}'" for code, config in CONFIGS.items()), PLAIN
-)
-
 # The headlines of a page of results in one statement, written out: built with the ORM,
 # compiling it took longer than PostgreSQL took to run it. The description without its
 # HTML tags, as sessions.search.vectors reads it; the transcripts are read only when the
@@ -105,8 +100,7 @@ SESSION_CONFIG = "CASE lower(split_part(session.language, '-', 1)) {} ELSE '{}' 
 # around the first place the longest word searched for appears (see `_longest_stem`).
 # Each text is read as the search found it: in its session's language when that is
 # English or the interface's, else as plain words; Chinese and Japanese characters apart.
-HEADLINES_SQL = (
-    """
+HEADLINES_SQL = """
 SELECT session.id,
     ts_headline(config, description.text, query, %(options)s),
     CASE WHEN to_tsvector(config, COALESCE(description.text, '')) @@ query
@@ -133,17 +127,14 @@ SELECT session.id,
         query, %(title_options)s)
 FROM catalogue_session AS session
 CROSS JOIN LATERAL (
-    SELECT CASE WHEN lower(session.language) = 'en' OR lower(session.language) LIKE 'en-%%'
+    SELECT CASE WHEN session.search_config = 'english'
         THEN websearch_to_tsquery('english', %(text)s)
         ELSE {others}
     END AS query
 ) AS search
-CROSS JOIN LATERAL (SELECT ("""
-    + SESSION_CONFIG
-    + """) AS own) AS language
 CROSS JOIN LATERAL (
-    SELECT (CASE WHEN language.own IN ('english', %(interface)s) THEN language.own
-        ELSE 'simple' END)::regconfig AS config
+    SELECT (CASE WHEN session.search_config IN ('english', %(interface)s)
+        THEN session.search_config ELSE 'simple' END)::regconfig AS config
 ) AS reading
 CROSS JOIN LATERAL (
     SELECT regexp_replace(
@@ -160,7 +151,6 @@ CROSS JOIN LATERAL (
 ) AS transcripts
 WHERE session.id = ANY(%(pks)s)
 """
-)
 
 
 def _longest_stem(text: str) -> str:

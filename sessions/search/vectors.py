@@ -124,10 +124,12 @@ def _stakeholder_groups() -> Func:
 
 def _index_fields() -> dict:
     """What a refresh recomputes: the vector a search matches, the smaller one it is ranked
-    by, and the groups the stakeholder facet counts."""
+    by, the configuration both were read with, and the groups the stakeholder facet
+    counts."""
     return {
         "search_vector": _search_vector(),
         "rank_vector": _named_words(),
+        "search_config": config_of_session(),
         "stakeholder_groups": _stakeholder_groups(),
     }
 

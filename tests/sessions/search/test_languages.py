@@ -194,3 +194,21 @@ def test_other_forms_of_a_word_find_it_in_the_interfaces_language(
     client, imported, text, language, expected
 ):
     assert found(client, text, language) == expected
+
+
+@pytest.mark.postgres
+def test_each_session_keeps_the_configuration_its_words_are_read_with(
+    imported, django_capture_on_commit_callbacks
+):
+    """What a search chooses its reading of a session by, and what its indexes are split by
+    (migration 0019): kept by the refresh whenever the language changes."""
+    configs = dict(Session.objects.values_list("key", "search_config"))
+    assert configs == {
+        "es-1": "spanish", "ar-1": "arabic", "ru-1": "russian", "zh-1": "simple",
+        "en-1": "english",
+    }  # fmt: skip
+    english = imported["en-1"]
+    english.language = "pt-BR"
+    with django_capture_on_commit_callbacks(execute=True):
+        english.save()
+    assert Session.objects.get(pk=english.pk).search_config == "portuguese"
