@@ -351,8 +351,37 @@ def test_one_languages_cached_page_is_never_served_in_another(client, catalogue)
         assert '<html lang="es">' in revalidated.content.decode()
 
 
+def test_an_address_may_name_its_language_for_whoever_has_not_chosen_one(client, catalogue):
+    """?lang= is what search engines are pointed to (they send no cookie, and seldom a
+    language); the visitor's own choice in the switcher still comes first."""
+    url = catalogue["venue"].get_absolute_url()
+    assert html_tag("ar") in get(client, f"{url}?lang=ar", "es").content.decode()
+    assert html_tag("zh-hans") in get(client, f"{url}?lang=ZH-Hans").content.decode()
+    assert html_tag("es") in get(client, f"{url}?lang=xx", "es").content.decode()
+    assert html_tag("es") in get(client, f"{url}?lang=<b>", "es").content.decode()
+    # The same address without it is not served from the Arabic page kept.
+    assert html_tag("en") in get(client, url).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    assert html_tag("fr") in get(client, f"{url}?lang=ar").content.decode()
+
+
+def test_each_page_names_its_address_in_every_language(client, catalogue):
+    content = get(client, "/sessions/?year=2015&sort=title&lang=ru").content.decode()
+    head = content.split("</head>")[0]
+    links = dict(re.findall(r'<link rel="alternate" hreflang="([\w-]+)" href="([^"]+)">', head))
+    base = "http://testserver/sessions/?year=2015"
+    assert links == {
+        "en": f"{base}&amp;lang=en", "es": f"{base}&amp;lang=es", "fr": f"{base}&amp;lang=fr",
+        "ar": f"{base}&amp;lang=ar", "zh-hans": f"{base}&amp;lang=zh-hans",
+        "ru": f"{base}&amp;lang=ru", "x-default": base,
+    }  # fmt: skip
+    assert f'<link rel="canonical" href="{base}&amp;lang=ru">' in head
+    plain = get(client, "/sessions/?year=2015").content.decode()
+    assert f'<link rel="canonical" href="{base}">' in plain
+
+
 def test_the_api_speaks_english_whatever_the_browser_asks(client, catalogue):
-    response = client.get("/api/sessions/?year=abc", headers={"accept-language": "fr"})
+    response = client.get("/api/sessions/?year=abc&lang=fr", headers={"accept-language": "fr"})
     assert response.status_code == 400
     assert "Cookie" not in response.get("Vary", "")
     assert "Accept-Language" not in response.get("Vary", "")

@@ -31,6 +31,8 @@ from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
 from django.utils import translation
 from django.utils.cache import get_conditional_response
 
+from igf_catalogue.languages import language_of
+
 from .recently_kept import RecentlyKept
 from .version import catalogue_version, reading_one_version
 
@@ -102,14 +104,14 @@ def answer_key(request: HttpRequest) -> str | None:
         host = request.get_host()
     except DisallowedHost:
         return None  # the stack says so
-    language = translation.get_language_from_request(request)
+    language = language_of(request)
     gzip = bool(re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")))
     return f"{request.scheme}\n{host}\n{request.get_full_path()}\n{language}\n{gzip:d}"
 
 
 def answer(request: HttpRequest, kept: KeptAnswer) -> HttpResponse:
     if kept.finish is not None:
-        with translation.override(translation.get_language_from_request(request)):
+        with translation.override(language_of(request)):
             response = kept.finish(request, kept)
         return _gzip.process_response(request, response)
     response = HttpResponse(kept.content, headers=kept.headers)

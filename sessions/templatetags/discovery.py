@@ -8,11 +8,14 @@ server error page renders the same layout with neither.
 from urllib.parse import urlencode
 
 from django import template
+from django.conf import settings
 from django.core.paginator import Page
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
+from igf_catalogue.languages import LANGUAGE_PARAMETER, asked_language
 from sessions.browsing.filters import SessionFilter
 from sessions.models import Meeting, Session
 from sessions.open_data.feeds import SessionSelection
@@ -39,6 +42,11 @@ def canonical_url(context) -> str:
     request = context.get("request")
     if request is None:
         return ""
+    language = asked_language(request)
+    return _page_url(request, _canonical_params(context), language)
+
+
+def _canonical_params(context) -> list[tuple[str, str]]:
     params = []
     session_filter = context.get("filter")
     if isinstance(session_filter, SessionFilter):
@@ -46,8 +54,29 @@ def canonical_url(context) -> str:
     page = context.get("page")
     if isinstance(page, Page) and page.number > 1:
         params.append(("page", str(page.number)))
+    return params
+
+
+def _page_url(request, params: list[tuple[str, str]], language: str | None) -> str:
+    if language:
+        params = [*params, (LANGUAGE_PARAMETER, language)]
     query = f"?{urlencode(params)}" if params else ""
     return request.build_absolute_uri(f"{request.path}{query}")
+
+
+@register.simple_tag(takes_context=True)
+def language_alternates(context) -> SafeString:
+    """The page in each interface language, for search engines: its canonical address
+    with `?lang=` for each, and without for the language a visitor's browser chooses
+    (`x-default`). "" when there is no request."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    params = _canonical_params(context)
+    links = [(code, _page_url(request, params, code)) for code, _name in settings.LANGUAGES] + [
+        ("x-default", _page_url(request, params, None))
+    ]
+    return format_html_join("\n  ", '<link rel="alternate" hreflang="{}" href="{}">', links)
 
 
 @register.inclusion_tag("includes/_alternate_links.html")

@@ -194,6 +194,24 @@ def test_every_url_in_the_sitemap_is_a_page(client, catalogue):
             assert client.get(url.removeprefix("http://testserver")).status_code == 200, url
 
 
+def test_every_url_names_itself_in_each_interface_language(client, catalogue):
+    """Addresses do not change with the language: each page's alternates are its address
+    with ?lang=, which search engines (no cookie, seldom a language) are served in."""
+    xhtml = "{http://www.w3.org/1999/xhtml}link"
+    for section in SECTIONS:
+        for entry in read_xml(client, f"/sitemap-{section}.xml").findall("sm:url", NS):
+            location = entry.find("sm:loc", NS).text
+            alternates = {link.get("hreflang"): link.get("href") for link in entry.iter(xhtml)}
+            assert alternates == {
+                **{code: f"{location}?lang={code}" for code in ("en", "es", "fr", "ar", "ru")},
+                "zh-hans": f"{location}?lang=zh-hans",
+                "x-default": location,
+            }, location
+    session = next(iter(locations(client, "/sitemap-sessions.xml")))
+    arabic = client.get(f"{session.removeprefix('http://testserver')}?lang=ar")
+    assert '<html lang="ar" dir="rtl">' in arabic.content.decode()
+
+
 def test_sitemap_urls_use_https_behind_https(client, catalogue):
     response = client.get("/sitemap.xml", secure=True)
     root = ET.fromstring(response.content)

@@ -56,7 +56,11 @@ def link_tags(content: str) -> list[dict[str, str]]:
 
 def alternates(content: str) -> dict[str, str]:
     """The page's rel=alternate links by type: {type: href}."""
-    return {link["type"]: link["href"] for link in link_tags(content) if link["rel"] == "alternate"}
+    return {
+        link["type"]: link["href"]
+        for link in link_tags(content)
+        if link["rel"] == "alternate" and "type" in link
+    }
 
 
 def canonical(content: str) -> list[str]:
