@@ -16,12 +16,20 @@ from django.utils.cache import patch_vary_headers
 from .api import is_api_request
 
 LANGUAGE_PARAMETER = "lang"
+# Longer than any language code with its region and script ("zh-hans-cn").
+MAX_ASKED = 20
 
 
 def asked_language(request) -> str | None:
-    """The interface language the address names (`?lang=ar`), if it is one of ours."""
-    asked = request.GET.get(LANGUAGE_PARAMETER, "").lower()
-    return asked if asked in dict(settings.LANGUAGES) else None
+    """The interface language the address names (`?lang=ar`, `?lang=zh`), if it is one
+    of ours or a variant of one."""
+    asked = request.GET.get(LANGUAGE_PARAMETER, "")
+    if not asked or len(asked) > MAX_ASKED:
+        return None
+    try:
+        return translation.get_supported_language_variant(asked.lower())
+    except LookupError:
+        return None
 
 
 def has_chosen_a_language(request) -> bool:

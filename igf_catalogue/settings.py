@@ -235,8 +235,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-# The interface's languages, the six of the United Nations, each named in its own words;
-# the content (titles, descriptions, transcripts) keeps its own language.
+# The interface's languages, the six of the United Nations (the switcher names each in
+# its own words, as Django's language info has them); the content (titles, descriptions,
+# transcripts) keeps its own language.
 LANGUAGES = [
     ("en", "English"),
     ("es", "Español"),

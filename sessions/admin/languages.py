@@ -2,13 +2,15 @@
 the editor's language, and every other language together. A fixed list, so that the
 filter costs the list no query (Django's own would read every language in use)."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from sessions.templatetags.session_text import language_name
+from sessions.models.languages import language_name, primary_language
 
-UN_LANGUAGES = ("en", "es", "fr", "ar", "zh", "ru")
+# The interface's languages, the six of the United Nations: en, es, fr, ar, zh, ru.
+UN_LANGUAGES = tuple(primary_language(code) for code, _name in settings.LANGUAGES)
 OTHER = "other"
 
 

@@ -17,7 +17,7 @@ values), so the same filters asked again (another page, another order) cost noth
 
 A broad search is not counted exactly on PostgreSQL: counting 10,000 matches of 100,000
 sessions read all of them. The one query first reads the matches among one session in
-SAMPLE_EVERY (a partial index holds the words of those alone: migration 0019); when they
+SAMPLE_EVERY (a partial index holds the words of those alone: migration 0020); when they
 stand for more than ESTIMATE_PAST sessions, it counts them, each for SAMPLE_EVERY, and
 the page says "about"; otherwise it counts every match, a few thousand at most.
 
@@ -59,7 +59,7 @@ SESSIONS_OF = {"meeting": "sessions", "venue": "meetings__sessions"}
 
 # A search matching more sessions than this is counted in a sample (see the docstring).
 ESTIMATE_PAST = 2000
-# One session in this many is in the sample: the partial index of migration 0019 says so.
+# One session in this many is in the sample: the partial index of migration 0020 says so.
 SAMPLE_EVERY = 10
 
 

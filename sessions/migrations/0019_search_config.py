@@ -1,56 +1,31 @@
-"""The text search configuration each session's words are read with, and the search
-indexes split by it (PostgreSQL only; see sessions.search.languages and
-sessions.search.matching).
-
-A search reads a session in English by one reading and a session in any other language
-by two more. Each index holds the sessions of one side, so that a search's plan reads
-which side each match is on from the index it came from: with one index for every
-session, PostgreSQL read every match's whole vector again to tell.
-"""
+"""The text search configuration each session's words are read with (see
+sessions.search.languages and sessions.search.matching): English for the sessions in
+English, and each other language's for the others (PostgreSQL; unused on SQLite)."""
 
 from django.db import migrations, models
 
-ENGLISH = "search_config = 'english'"
-OTHER = "search_config <> 'english'"
-# name: (column, the sessions it holds), replacing the indexes of 0004 and 0017 of the
-# same columns.
-INDEXES = {
-    "session_search_english": ("search_vector", ENGLISH),
-    "session_search_sample_english": ("search_vector", f"mod(id, 10) = 0 AND {ENGLISH}"),
-    "session_rank_english": ("rank_vector", ENGLISH),
-    "session_search_other_languages": ("search_vector", OTHER),
-    "session_rank_other_languages": ("rank_vector", OTHER),
-}
-FORMER_INDEXES = {
-    "session_search_vector": ("search_vector", None),
-    "session_search_sample": ("search_vector", "mod(id, 10) = 0"),
-    "session_rank_vector": ("rank_vector", None),
-}
+# Each language's configuration as sessions.search.languages had it when this was
+# written, for the sessions given another language than English since 0018.
+CONFIGS = {
+    "ar": "arabic", "ca": "catalan", "da": "danish", "de": "german", "el": "greek",
+    "en": "english", "es": "spanish", "eu": "basque", "fi": "finnish", "fr": "french",
+    "ga": "irish", "hi": "hindi", "hu": "hungarian", "hy": "armenian", "id": "indonesian",
+    "it": "italian", "lt": "lithuanian", "nb": "norwegian", "ne": "nepali", "nl": "dutch",
+    "nn": "norwegian", "no": "norwegian", "pt": "portuguese", "ro": "romanian",
+    "ru": "russian", "sr": "serbian", "sv": "swedish", "ta": "tamil", "tr": "turkish",
+    "yi": "yiddish",
+}  # fmt: skip
+FILL_SEARCH_CONFIG = (
+    "UPDATE catalogue_session SET search_config = CASE lower(split_part(language, '-', 1)) "
+    + " ".join(f"WHEN '{code}' THEN '{config}'" for code, config in CONFIGS.items())
+    + " ELSE 'simple' END WHERE lower(split_part(language, '-', 1)) <> 'en'"
+)
 
 
-def _create(schema_editor, indexes: dict) -> None:
-    for name, (column, where) in indexes.items():
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {name} ON catalogue_session USING gin ({column})"
-            + (f" WHERE {where}" if where else "")
-        )
 
-
-def _drop(schema_editor, indexes: dict) -> None:
-    for name in indexes:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
-
-
-def split_indexes(apps, schema_editor):
+def fill_search_config(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        _create(schema_editor, INDEXES)
-        _drop(schema_editor, FORMER_INDEXES)
-
-
-def join_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        _create(schema_editor, FORMER_INDEXES)
-        _drop(schema_editor, INDEXES)
+        schema_editor.execute(FILL_SEARCH_CONFIG)
 
 
 class Migration(migrations.Migration):
@@ -59,7 +34,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # Every session so far is in English, as 0018 made them.
         migrations.AddField(
             model_name="session",
             name="search_config",
@@ -70,5 +44,5 @@ class Migration(migrations.Migration):
                 verbose_name="search configuration",
             ),
         ),
-        migrations.RunPython(split_indexes, join_indexes),
+        migrations.RunPython(fill_search_config, migrations.RunPython.noop),
     ]

@@ -9,6 +9,7 @@ with it so that screen readers read it in the right voice.
 import re
 
 from django.core.validators import RegexValidator
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 # Every content language field's length: enough for a language, a script and a region
@@ -27,7 +28,8 @@ validate_language_code = RegexValidator(
 )
 
 # Languages written right to left, and the scripts that are, when a code names its
-# script (az-Arab, ks-Arab).
+# script (az-Arab, ks-Arab). More than Django's LANGUAGES_BIDI, which knows only the
+# languages it is translated into: content may be in Pashto, Sindhi or Dhivehi.
 RIGHT_TO_LEFT_LANGUAGES = frozenset(
     {"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ps", "sd", "syr", "ug", "ur", "yi"}
 )
@@ -46,3 +48,17 @@ def is_right_to_left(code: str) -> bool:
     if any(len(subtag) == 4 and subtag.isalpha() for subtag in subtags[1:]):
         return any(subtag in RIGHT_TO_LEFT_SCRIPTS for subtag in subtags[1:])
     return subtags[0] in RIGHT_TO_LEFT_LANGUAGES
+
+
+# Codes Django knows only in a longer form: Chinese is written "zh" by the UN and in BCP 47.
+LANGUAGE_ALIASES = {"zh": "zh-hans"}
+
+
+def language_name(code: str) -> str:
+    """ "English" for "en", "Spanish" for "es", in the interface's language; the code itself
+    when Django does not know it."""
+    code = str(code).lower()
+    try:
+        return get_language_info(LANGUAGE_ALIASES.get(code, code))["name_translated"]
+    except KeyError:
+        return str(code)

@@ -235,7 +235,7 @@ class Session(SlugFromMixin, models.Model):
     # The text search configuration its words are read with, from its language ("spanish",
     # "simple" for Chinese): kept by the same refresh as the vectors, and what a search
     # chooses its reading of the words by (sessions.search.matching). The vectors' GIN
-    # indexes are split by it (migration 0019). Unused on SQLite.
+    # indexes are split by it (migration 0020). Unused on SQLite.
     search_config = models.CharField(
         _("search configuration"), max_length=20, default="english", editable=False
     )

@@ -53,15 +53,21 @@ def config_for(language: str) -> str:
     return CONFIGS.get(primary_language(language), PLAIN)
 
 
-def query_configs() -> list[str]:
-    """The configurations a search is read with, besides plain words: English, and the
-    interface's language."""
-    return list(dict.fromkeys([ENGLISH, config_for(translation.get_language() or "en")]))
+def interface_config() -> str:
+    """The configuration of the interface's language."""
+    return config_for(translation.get_language() or "en")
+
+
+def other_configs() -> list[str]:
+    """The configurations a session in another language than English is read with: the
+    interface's language's, and plain words."""
+    return list(dict.fromkeys([interface_config(), PLAIN]))
 
 
 def separated(text: str) -> str:
-    """`text` with each Chinese or Japanese character a word of its own."""
-    return UNSPACED_CHARACTER.sub(lambda found: found.group() + SEPARATOR, text)
+    """`text` with each Chinese or Japanese character a word of its own, apart from the
+    letters and figures beside it too ("AI治理": "AI", "治", "理")."""
+    return UNSPACED_CHARACTER.sub(lambda found: f"{SEPARATOR}{found.group()}{SEPARATOR}", text)
 
 
 def separated_search(text: str) -> str:
@@ -86,7 +92,7 @@ def separated_sql(expression) -> Func:
     return Func(
         expression,
         Value(f"([{UNSPACED}])"),
-        Value(f"\\1{SEPARATOR}"),
+        Value(f"{SEPARATOR}\\1{SEPARATOR}"),
         Value("g"),
         function="regexp_replace",
         output_field=TextField(),
@@ -114,10 +120,10 @@ def config_of_session() -> Case:
     )
 
 
-def plain_unless_english(expression) -> Case:
-    """`expression` for the plain words of a session in a language with a dictionary
-    other than English; "" for English (read in English by every search) and for the
-    languages already indexed as plain words."""
+def plain_if_stemmed(expression) -> Case:
+    """`expression`, for the plain words of a session in a language stemmed by another
+    dictionary than English's; "" for English (read in English by every search) and for
+    the languages indexed as plain words already."""
     stemmed = [code for code, config in CONFIGS.items() if config != ENGLISH]
     return Case(
         When(In(_primary_language(), stemmed), then=expression),

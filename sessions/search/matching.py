@@ -6,8 +6,10 @@ quotes, OR and -word as a web search engine reads them, never an error): on Post
 by its vector, on SQLite by an FTS5 table of the same words (sessions.search.on_sqlite).
 """
 
+import operator
 import re
 from dataclasses import dataclass
+from functools import reduce
 
 from django.contrib.postgres.search import SearchQuery, SearchQueryField, SearchRank
 from django.db.models import Case, F, Q, QuerySet, When
@@ -16,7 +18,7 @@ from django.db.models.functions import Round
 from sessions.models import Session
 
 from . import on_sqlite
-from .languages import ENGLISH, PLAIN, query_configs, separated_search
+from .languages import ENGLISH, other_configs, separated_search
 from .vectors import is_postgresql
 
 # Relevance is compared to this many decimals (see search_sessions).
@@ -58,14 +60,28 @@ def web_search_text(text: str) -> str:
     return separated_search(LONE_MINUS.sub(" ", text))
 
 
+# A word or a quoted phrase left out: "-privacy", '-"digital divide"'.
+EXCLUDED = re.compile(r'(?<!\S)-("[^"]*"?|[^\s"]+)')
+
+
+def without_exclusions(text: str) -> tuple[str, str]:
+    """`text` without the words and phrases it leaves out, and those, as one search of
+    any of them: ("internet", "derechos OR \"brecha digital\"")."""
+    excluded = [found.group(1) for found in EXCLUDED.finditer(text)]
+    return EXCLUDED.sub(" ", text), " OR ".join(excluded)
+
+
 @dataclass(frozen=True)
 class Readings:
     """A search read in English, and in the interface's language and as plain words.
 
     A session in English is matched by the English reading, any other by the others:
-    its vector holds its words stemmed in its language and as they are, so "-derechos"
-    leaves it out in both readings. Matching every session by any reading would find an
-    English session holding "rights" for "-rights": it holds no plain word "rights".
+    its vector holds its words stemmed in its language and as they are. Matching every
+    session by any reading would find an English session holding "rights" for
+    "-rights", which holds no plain word "rights". Among the others, a session is found
+    by what either reading asks for and left out by what either leaves out: "-derecho"
+    leaves out a Spanish session holding "derechos" (stemmed alike) though its plain
+    words hold no "derecho".
     """
 
     english: SearchQuery
@@ -74,11 +90,22 @@ class Readings:
     @classmethod
     def of(cls, text: str) -> "Readings":
         text = web_search_text(text)
-        others = SearchQuery(text, search_type="websearch", config=PLAIN)
-        for config in query_configs():
-            if config != ENGLISH:
-                others = SearchQuery(text, search_type="websearch", config=config) | others
-        return cls(SearchQuery(text, search_type="websearch", config=ENGLISH), others)
+        wanted, excluded = without_exclusions(text)
+        configs = other_configs()
+        found = reduce(
+            operator.or_,
+            (SearchQuery(wanted, search_type="websearch", config=c) for c in configs),
+        )
+        if excluded:
+            found = reduce(
+                operator.and_,
+                (
+                    SearchQuery(excluded, search_type="websearch", config=c, invert=True)
+                    for c in configs
+                ),
+                found,
+            )
+        return cls(SearchQuery(text, search_type="websearch", config=ENGLISH), found)
 
     def query(self) -> Case:
         """The reading of each session, as SQL."""

@@ -12,8 +12,8 @@ from django.utils.safestring import SafeString, mark_safe
 from sessions.models import Session
 
 from . import on_sqlite
-from .languages import ENGLISH, PLAIN, SEPARATOR, UNSPACED, query_configs
-from .matching import web_search_text
+from .languages import SEPARATOR, UNSPACED, interface_config, other_configs
+from .matching import web_search_text, without_exclusions
 from .vectors import is_postgresql
 
 # Marks around matched words in a headline: characters from Unicode's private use area,
@@ -61,20 +61,22 @@ def add_snippets(sessions: Sequence[Session], text: str) -> None:
     )
     with connections[using].cursor() as cursor:
         # As sessions.search.matching reads a search: in English for a session in English,
-        # in the interface's language and as plain words for any other.
-        others = [config for config in query_configs() if config != ENGLISH] + [PLAIN]
+        # in the interface's language and as plain words for any other (what is left out
+        # is never marked, so it is not read here).
+        others = other_configs()
         cursor.execute(
             HEADLINES_SQL.format(
                 others=" || ".join(
-                    f"websearch_to_tsquery(%(config_{n})s::regconfig, %(text)s)"
+                    f"websearch_to_tsquery(%(config_{n})s::regconfig, %(wanted)s)"
                     for n in range(len(others))
                 )
             ),
             {
                 **{f"config_{n}": config for n, config in enumerate(others)},
-                "interface": query_configs()[-1],
+                "interface": interface_config(),
+                "wanted": without_exclusions(web_search_text(text))[0],
                 "unspaced": f"([{UNSPACED}])",
-                "separated": f"\\1{SEPARATOR}",
+                "separated": f"{SEPARATOR}\\1{SEPARATOR}",
                 "text": web_search_text(text),
                 "options": options,
                 "title_options": f"{options}, HighlightAll=true",
@@ -198,7 +200,8 @@ def marked_snippet(headline: str, *, is_html: bool) -> SafeString:
                 marking = False
         else:
             text = html.unescape(part) if is_html else part
-            out.append(escape(WHITESPACE.sub(" ", text)))
+            # Without the separators that made Chinese characters words of their own.
+            out.append(escape(WHITESPACE.sub(" ", text).replace(SEPARATOR, "")))
     if marking:
         out.append("</mark>")
     return mark_safe("".join(out).strip())

@@ -45,7 +45,7 @@ from sessions.models import Participant, Session, Speaker, Tag, Transcript
 from sessions.models.session import REPORT_FIELDS
 
 from . import on_sqlite
-from .languages import PLAIN, config_of_session, plain_unless_english, separated_sql
+from .languages import PLAIN, config_of_session, plain_if_stemmed, separated_sql
 
 # Sessions refreshed per UPDATE when there are many (an import, a rebuild).
 REFRESH_BATCH = 2000
@@ -84,7 +84,7 @@ def _words(*texts, weight: str) -> SearchVector:
     words too (sessions.search.languages)."""
     texts = [separated_sql(F(text) if isinstance(text, str) else text) for text in texts]
     return SearchVector(*texts, weight=weight, config=config_of_session()) + SearchVector(
-        *(plain_unless_english(text) for text in texts), weight=weight, config=PLAIN
+        *(plain_if_stemmed(text) for text in texts), weight=weight, config=PLAIN
     )
 
 
@@ -243,7 +243,7 @@ def _flush(using: str) -> None:
 
 
 # The words a vector holds come from these fields.
-SESSION_FIELDS = {"title", "description", *REPORT_FIELDS}
+SESSION_FIELDS = {"title", "description", "language", *REPORT_FIELDS}
 SPEAKER_FIELDS = {"name", "organisation", "stakeholder_group"}
 TAG_FIELDS = {"name"}
 

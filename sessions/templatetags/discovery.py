@@ -11,6 +11,7 @@ from django import template
 from django.conf import settings
 from django.core.paginator import Page
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
@@ -42,7 +43,9 @@ def canonical_url(context) -> str:
     request = context.get("request")
     if request is None:
         return ""
-    language = asked_language(request)
+    # The page named in the language it is in: the visitor's own choice may have
+    # outweighed the address's.
+    language = translation.get_language() if asked_language(request) else None
     return _page_url(request, _canonical_params(context), language)
 
 

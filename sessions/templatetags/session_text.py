@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils.formats import date_format, get_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language_bidi, get_language_info, gettext, gettext_lazy
+from django.utils.translation import get_language_bidi, gettext, gettext_lazy
 
-from sessions.models.languages import is_right_to_left
+from sessions.models.languages import is_right_to_left, language_name
 
 register = template.Library()
 
@@ -216,10 +216,6 @@ def printable(text: str) -> str:
     return CONTROL_CHARACTERS.sub("\ufffd", str(text))
 
 
-# Codes Django knows only in a longer form: Chinese is written "zh" by the UN and in BCP 47.
-LANGUAGE_ALIASES = {"zh": "zh-hans"}
-
-
 @register.filter
 def content_language(code: str) -> SafeString:
     """The attributes that mark a piece of content written in `code`: `lang="ar"
@@ -232,15 +228,7 @@ def content_language(code: str) -> SafeString:
     return format_html('lang="{}" dir="{}"', code, "rtl" if right_to_left else "ltr")
 
 
-@register.filter
-def language_name(code: str) -> str:
-    """ "English" for "en", "Spanish" for "es", in the interface's language; the code itself
-    when Django does not know it."""
-    code = str(code).lower()
-    try:
-        return get_language_info(LANGUAGE_ALIASES.get(code, code))["name_translated"]
-    except KeyError:
-        return str(code)
+register.filter(language_name)
 
 
 @register.filter
