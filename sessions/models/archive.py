@@ -12,7 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .languages import DEFAULT_LANGUAGE, MAX_LANGUAGE, validate_language_code
+from .languages import language_field
 from .session import Session
 
 LANGUAGE_HELP = _("Language code, e.g. en, es, fr, ar, ru, zh.")
@@ -86,13 +86,7 @@ class Recording(models.Model):
         Session, on_delete=models.CASCADE, related_name="recordings", verbose_name=_("session")
     )
     url = models.URLField(_("URL"), max_length=500)
-    language = models.CharField(
-        _("language"),
-        max_length=MAX_LANGUAGE,
-        default=DEFAULT_LANGUAGE,
-        validators=[validate_language_code],
-        help_text=LANGUAGE_HELP,
-    )
+    language = language_field(LANGUAGE_HELP)
     title = models.CharField(
         _("title"), max_length=200, blank=True, help_text=_("Optional, e.g. “Day 2, morning”.")
     )
@@ -238,13 +232,7 @@ class Document(models.Model):
     )
     title = models.CharField(_("title"), max_length=300)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.OTHER)
-    language = models.CharField(
-        _("language"),
-        max_length=MAX_LANGUAGE,
-        default=DEFAULT_LANGUAGE,
-        validators=[validate_language_code],
-        help_text=LANGUAGE_HELP,
-    )
+    language = language_field(LANGUAGE_HELP)
     url = models.URLField(_("link"), max_length=500, blank=True)
     file = models.FileField(
         _("file"),

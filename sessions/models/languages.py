@@ -9,6 +9,7 @@ with it so that screen readers read it in the right voice.
 import re
 
 from django.core.validators import RegexValidator
+from django.db import models
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +27,18 @@ validate_language_code = RegexValidator(
     _("Enter a language code such as en, es, fr, ar, zh or pt-BR."),
     code="invalid_language",
 )
+
+
+def language_field(help_text) -> models.CharField:
+    """The language of a session's words, of a transcript, a recording or a document."""
+    return models.CharField(
+        _("language"),
+        max_length=MAX_LANGUAGE,
+        default=DEFAULT_LANGUAGE,
+        validators=[validate_language_code],
+        help_text=help_text,
+    )
+
 
 # Languages written right to left, and the scripts that are, when a code names its
 # script (az-Arab, ks-Arab). More than Django's LANGUAGES_BIDI, which knows only the

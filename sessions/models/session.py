@@ -18,7 +18,7 @@ from igf_catalogue.slugs import SlugFromMixin
 from strategies.models import Enabler, Objective, Strategy
 
 from .labels import SessionType, Tag, Topic
-from .languages import DEFAULT_LANGUAGE, MAX_LANGUAGE, validate_language_code
+from .languages import language_field
 from .meetings import Meeting
 from .people import Participant, Speaker
 
@@ -176,15 +176,11 @@ class Session(SlugFromMixin, models.Model):
         help_text=_("An ordered list: <ol><li>…</li></ol>. HTML is allowed and sanitised."),
     )
     # The language of its title, description and report; a transcript has its own.
-    language = models.CharField(
-        _("language"),
-        max_length=MAX_LANGUAGE,
-        default=DEFAULT_LANGUAGE,
-        validators=[validate_language_code],
-        help_text=_(
+    language = language_field(
+        _(
             "The language of the title, description and report, as a BCP 47 code: "
             "en, es, fr, ar, zh, ru, pt-BR."
-        ),
+        )
     )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
     views = models.PositiveIntegerField(_("views"), default=0)
@@ -302,13 +298,7 @@ class Transcript(models.Model):
     session = models.ForeignKey(
         Session, on_delete=models.CASCADE, related_name="transcripts", verbose_name=_("session")
     )
-    language = models.CharField(
-        _("language"),
-        max_length=MAX_LANGUAGE,
-        default=DEFAULT_LANGUAGE,
-        validators=[validate_language_code],
-        help_text=_("Language code, e.g. en, es, fr."),
-    )
+    language = language_field(_("Language code, e.g. en, es, fr."))
     text = models.TextField(_("text"), max_length=MAX_TRANSCRIPT)
 
     class Meta:
