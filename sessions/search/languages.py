@@ -6,15 +6,16 @@ own language (`Session.language`): stemmed where PostgreSQL has a dictionary for
 none. A session in a language other than English is indexed as plain words as well, so
 that a search finds it by its own words whatever the interface's language.
 
-A search is read in English (most of the catalogue), in the interface's language, and
-as plain words: "internet governance" finds English sessions from every interface,
-"gobernanza de internet" Spanish ones.
+A search is read in English (most of the catalogue) for the sessions in English, and
+in the interface's language and as plain words for the others (sessions.search.matching):
+"internet governance" finds English sessions from every interface, "gobernanza de
+internet" Spanish ones.
 
 Chinese and Japanese write no spaces between words, and no dictionary of PostgreSQL's
 (nor SQLite's tokenizer) splits them: each of their characters is made a word of its own
-by a zero-width space after it, which both databases read as a separator and a reader
-does not see, and a run of them in a search is a phrase of those characters, found
-wherever the same characters stand together.
+by a zero-width space on either side, which both databases read as a separator and a
+reader does not see, and a run of them in a search is a phrase of those characters,
+found wherever the same characters stand together.
 """
 
 import re
