@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from sessions.models import Document, Recording
-from sessions.models.languages import LANGUAGE_CODE, MAX_LANGUAGE
+from sessions.models.languages import DEFAULT_LANGUAGE, LANGUAGE_CODE, MAX_LANGUAGE
 
 from .checks import (
     UNSTORABLE,
@@ -23,7 +23,7 @@ from .checks import (
     clean_url,
     describe,
 )
-from .records import DEFAULT_LANGUAGE, UPLOADED_FILE
+from .records import UPLOADED_FILE
 
 MAX_RECORDING_URL = Recording._meta.get_field("url").max_length
 MAX_RECORDING_TITLE = Recording._meta.get_field("title").max_length

@@ -32,8 +32,6 @@ DOCUMENT_FIELDS = ("url", "title", "kind", "language")
 # export writes it: an import leaves uploads alone, so such an object only keeps its
 # place among the links.
 UPLOADED_FILE = "file"
-# The language of a session, a recording or a document that does not give one.
-DEFAULT_LANGUAGE = "en"  # as sessions.models.languages says
 ONLINE = "Online"
 # The language of a transcript given as text.
 TRANSCRIPT_LANGUAGE = "en"
