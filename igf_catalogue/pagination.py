@@ -1,5 +1,7 @@
 """Paginating the public lists; both apps use it, so it sits below them."""
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
@@ -12,6 +14,12 @@ def paginator_class() -> type[Paginator]:
     return import_string(settings.CATALOGUE_PAGINATOR)
 
 
+# An estimated count (a broad search's, counted in a sample) may be off by a fifth either
+# way: its last pages could be empty, or the last results past them. A page asked past
+# this share of the estimate is paginated on the exact count instead.
+EXACT_PAST = 0.5
+
+
 def paginate(
     request: HttpRequest,
     items: QuerySet,
@@ -19,14 +27,19 @@ def paginate(
     per_page: int | None = None,
     count: int | None = None,
     count_is_estimated: bool = False,
+    exact_count: Callable[[], int] | None = None,
 ) -> Page:
     """The page of `items` that `?page=` asks for, never an error.
 
     Anything not a page number ("abc", "1.5", "") gives the first page and a number
     past the end the last. The page carries `elided_page_range` for its links, and
-    `count_is_estimated`. `count`, when the caller knows it, spares counting the items.
+    `count_is_estimated`. `count`, when the caller knows it, spares counting the items;
+    when it is estimated, `exact_count` gives the true one for the pages past EXACT_PAST.
     """
-    paginator = paginator_class()(items, per_page or settings.CATALOGUE_SESSIONS_PER_PAGE)
+    per_page = per_page or settings.CATALOGUE_SESSIONS_PER_PAGE
+    if count_is_estimated and exact_count and _asked_page(request) * per_page > count * EXACT_PAST:
+        count, count_is_estimated = exact_count(), False
+    paginator = paginator_class()(items, per_page)
     if count is not None:
         paginator.count = count  # a cached property: set, it is not worked out
     page = paginator.get_page(request.GET.get("page"))
@@ -35,3 +48,11 @@ def paginate(
         paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
     )
     return page
+
+
+def _asked_page(request: HttpRequest) -> int:
+    """The page number `?page=` asks for, 1 for anything else (as Paginator.get_page)."""
+    try:
+        return max(int(request.GET.get("page", "")), 1)
+    except ValueError:
+        return 1

@@ -73,7 +73,11 @@ def session_list(request: HttpRequest) -> HttpResponse:
     counted = facets.counted_facets(session_filter)
     facets.show_counts(session_filter.form, counted)
     form_options.show_kept_options(session_filter.form)
-    count = {"count": counted.total, "count_is_estimated": counted.estimated}
+    count = {
+        "count": counted.total,
+        "count_is_estimated": counted.estimated,
+        "exact_count": session_filter.qs.count,
+    }
     if session_filter.search_text:
         # The page's keys in order, then the tiles of those (sessions.browsing.tiles).
         keys = result_keys(

@@ -39,6 +39,35 @@ def test_a_search_past_the_threshold_is_counted_in_the_sample_and_says_about(
     assert len(link_texts(content, "session-tile-title")) == 20  # the page is still whole
 
 
+@pytest.mark.postgres
+def test_the_last_pages_of_an_estimated_search_are_counted_exactly(
+    client, make_catalogue, monkeypatch
+):
+    make_catalogue(60)
+    refresh_search_vectors(Session.objects.values_list("pk", flat=True))
+    published = Session.objects.published().values_list("pk", flat=True)
+    estimate = sum(1 for pk in published if pk % facets.SAMPLE_EVERY == 0) * facets.SAMPLE_EVERY
+    monkeypatch.setattr(facets, "ESTIMATE_PAST", 20)
+    first = client.get("/sessions/?q=catalogue").content.decode()
+    assert heading(first).startswith(f"About {estimate} sessions")
+    shown = set(link_texts(first, "session-tile-title"))
+
+    # The last page by the estimate, and one far past it: the estimate may be short of
+    # 60 or past it, and either way the list ends on its real last page, never empty,
+    # with every session reachable.
+    for asked in (-(-estimate // 20), 99):
+        content = client.get(f"/sessions/?q=catalogue&page={asked}").content.decode()
+        assert heading(content) == "60 sessions, showing 41–60"
+        assert len(link_texts(content, "session-tile-title")) == 20
+    shown |= set(
+        link_texts(
+            client.get("/sessions/?q=catalogue&page=2").content.decode(), "session-tile-title"
+        )
+    )
+    shown |= set(link_texts(content, "session-tile-title"))
+    assert len(shown) == 60
+
+
 def test_a_search_under_the_threshold_is_counted_exactly(client, make_catalogue):
     sessions = make_catalogue(30)
     refresh_search_vectors(Session.objects.values_list("pk", flat=True))
