@@ -14,7 +14,6 @@ import json
 import zoneinfo
 from collections.abc import Iterable
 
-from django.template.loader import render_to_string
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
@@ -28,6 +27,7 @@ from sessions.models import (
     Tag,
     Venue,
 )
+from sessions.templatetags.session_text import header_line
 
 from .archive import document_url, embed_url, is_audio, iso_duration, thumbnail_url, web_address
 
@@ -48,9 +48,7 @@ def plain_text(markup: str) -> str:
 
 def header_line_text(session: Session) -> str:
     """ "12 November 2015 - A Workshop on Other in João Pessoa, Brazil", as the page says it."""
-    return plain_text(
-        render_to_string("sessions/_header_line.html", {"session": session, "linked": False})
-    )
+    return plain_text(header_line(session))
 
 
 def is_online(venue: Venue) -> bool:
