@@ -8,9 +8,9 @@ drawn from the words `searches.lua` uses (none asked before in the run, so neith
 page nor its facets come from the cache; what is kept per catalogue version, such as
 the tiles and labels, may). Each request's SQL is timed by an execute wrapper and
 sorted into the page's query, the facets' query, the snippets' and the rest; Python is
-the whole page less its SQL. Prints the median of each over the searches, and for each
-search its number of matches. `--rounds` repeats the whole set with new words, and the
-medians are over every round.
+the whole page less its SQL. Prints the median and the mean of each over the searches,
+and the median and largest number of matches. `--rounds` repeats the whole set with new
+words, and the figures are over every round.
 """
 
 import argparse
@@ -121,12 +121,17 @@ def main() -> None:
                 by_kind[kind].append(timer.times.get(kind, 0.0))
             matches.append(search_sessions(Session.objects.published(), text).count())
 
+    # The median is a typical search; the mean is what a server's throughput follows,
+    # rare slow searches included.
     def ms(values: list[float]) -> str:
-        return f"{statistics.median(values) * 1000:8.1f} ms"
+        return (
+            f"{statistics.median(values) * 1000:8.1f} ms {statistics.mean(values) * 1000:8.1f} ms"
+        )
 
     sessions = Session.objects.published().count()
     print(f"{sessions:,} published sessions on {connection.vendor}; {len(pages)} searches")
     print(f"  matches a search: median {statistics.median(matches):,.0f}, max {max(matches):,}")
+    print("                      median       mean")
     print(f"  whole page        {ms(pages)}")
     print(f"  SQL in all        {ms(sql)}  ({statistics.median(statements):.0f} statements)")
     for kind, values in by_kind.items():
