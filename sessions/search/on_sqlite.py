@@ -241,6 +241,17 @@ def refresh_rows(session_ids: Iterable[int], *, using: str, apps=installed_apps)
     return written
 
 
+def remove_rows_of_deleted_sessions(*, using: str) -> int:
+    """Remove the rows no session has any more (`flush` and other deletions that bypass
+    the models leave them behind); returns how many were removed."""
+    if not is_sqlite(using):
+        return 0
+    table = connections[using].ops.quote_name(Session._meta.db_table)
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE} WHERE rowid NOT IN (SELECT id FROM {table})")
+        return cursor.rowcount
+
+
 def _rows(session_ids: list[int], using: str, apps) -> list[tuple]:
     """Each session's id and columns, read in one query."""
     session = apps.get_model("catalogue", "Session")

@@ -153,8 +153,9 @@ def refresh_search_vectors(session_ids: Iterable[int], *, using: str = DEFAULT_D
 def refresh_all_search_vectors(
     *, batch_size: int = REFRESH_BATCH, using: str = DEFAULT_DB_ALIAS, progress=None
 ) -> int:
-    """Recompute every session's vector (row on SQLite), `batch_size` sessions per
-    transaction."""
+    """Recompute every session's vector (row on SQLite, where the rows of sessions
+    deleted without their row go first), `batch_size` sessions per transaction."""
+    on_sqlite.remove_rows_of_deleted_sessions(using=using)
     ids = list(Session.objects.using(using).order_by("pk").values_list("pk", flat=True))
     done = 0
     for start in range(0, len(ids), batch_size):

@@ -525,6 +525,20 @@ def test_rebuild_search_index_recomputes_every_vector():
 
 
 @pytest.mark.sqlite
+def test_rebuild_search_index_removes_the_words_of_sessions_deleted_without_them():
+    kept, gone = SessionFactory.create_batch(2, title="Capacity building")
+    refresh_search_vectors([kept.pk, gone.pk])
+    with connection.cursor() as cursor:  # as `flush` deletes: no model, no signal
+        cursor.execute("DELETE FROM catalogue_session WHERE id = %s", [gone.pk])
+
+    call_command("rebuild_search_index", stdout=StringIO())
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT rowid FROM {TABLE}")
+        assert cursor.fetchall() == [(kept.pk,)]
+
+
+@pytest.mark.sqlite
 def test_the_migration_fills_the_fts5_table_for_the_sessions_there_are(transactional_db):
     SessionFactory(title="Before the table", tags=[TagFactory(name="Spectrum")])
     executor = MigrationExecutor(connection)
