@@ -13,7 +13,8 @@ from tests.browser.pages import THE_MEXICO_SESSION
 pytestmark = pytest.mark.browser
 
 YOUTUBE = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
-PRIVATE_PLAYER = "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1"
+EMBED = "https://www.youtube-nocookie.com/embed/"
+PRIVATE_PLAYER = f"{EMBED}dQw4w9WgXcQ?autoplay=1"
 A_PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
 
@@ -49,15 +50,16 @@ def test_a_visitor_presses_play_and_only_then_the_private_player_loads(
     assert elsewhere == [], "the page asked a third party before play was pressed"
     assert page.locator("iframe").count() == 0
 
-    page.get_by_role("button", name=re.compile("Play: Floor")).click()
+    # Waited for: the page's own load state was idle long before, so waiting for that
+    # again returned before the player's frame had asked for anything.
+    with page.expect_request(lambda request: request.url.startswith(EMBED)):
+        page.get_by_role("button", name=re.compile("Play: Floor")).click()
 
     player = page.locator("iframe.player-frame")
     expect(player).to_have_attribute("src", PRIVATE_PLAYER)
     expect(player).to_be_focused()
     page.wait_for_load_state("networkidle")
-    assert elsewhere and all(
-        url.startswith("https://www.youtube-nocookie.com/embed/") for url in elsewhere
-    ), elsewhere
+    assert elsewhere and all(url.startswith(EMBED) for url in elsewhere), elsewhere
 
 
 def test_without_javascript_the_recording_is_a_link_that_opens_it(
