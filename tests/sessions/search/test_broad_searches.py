@@ -19,54 +19,49 @@ def heading(content: str) -> str:
     return visible_text(re.search(r'<h2 id="results-heading">(.*?)</h2>', content, re.S)[1])
 
 
-@pytest.mark.postgres
-def test_a_search_past_the_threshold_is_counted_in_the_sample_and_says_about(
-    client, make_catalogue, monkeypatch
-):
-    # make_catalogue's sessions are all "Catalogue session NNN": a search for
-    # "catalogue" finds every one of them.
+@pytest.fixture
+def sample_estimate(make_catalogue, monkeypatch) -> int:
+    """60 published sessions, all found by "catalogue" (make_catalogue's are each
+    "Catalogue session NNN"), a threshold they pass, and what their sample says."""
     make_catalogue(60)
     refresh_search_vectors(Session.objects.values_list("pk", flat=True))
     published = Session.objects.published().values_list("pk", flat=True)
-    in_sample = sum(1 for pk in published if pk % facets.SAMPLE_EVERY == 0)
     monkeypatch.setattr(facets, "ESTIMATE_PAST", 20)
+    # The sessions of the sample each count for ten.
+    return sum(1 for pk in published if pk % facets.SAMPLE_EVERY == 0) * facets.SAMPLE_EVERY
 
+
+def titles(content: str) -> list[str]:
+    return link_texts(content, "session-tile-title")
+
+
+@pytest.mark.postgres
+def test_a_search_past_the_threshold_is_counted_in_the_sample_and_says_about(
+    client, sample_estimate
+):
     content = client.get("/sessions/?q=catalogue").content.decode()
 
-    # Not 60, but what the sample says: its sessions each count for ten.
-    assert heading(content).startswith(f"About {in_sample * facets.SAMPLE_EVERY} sessions")
+    # Not 60, but what the sample says.
+    assert heading(content).startswith(f"About {sample_estimate} sessions")
     # (Which years the sample holds depends on the keys the sessions got.)
     assert re.search(r'<option value="(20\d\d)">\1 \(about \d+\)</option>', content)
-    assert len(link_texts(content, "session-tile-title")) == 20  # the page is still whole
+    assert len(titles(content)) == 20  # the page is still whole
 
 
 @pytest.mark.postgres
-def test_the_last_pages_of_an_estimated_search_are_counted_exactly(
-    client, make_catalogue, monkeypatch
-):
-    make_catalogue(60)
-    refresh_search_vectors(Session.objects.values_list("pk", flat=True))
-    published = Session.objects.published().values_list("pk", flat=True)
-    estimate = sum(1 for pk in published if pk % facets.SAMPLE_EVERY == 0) * facets.SAMPLE_EVERY
-    monkeypatch.setattr(facets, "ESTIMATE_PAST", 20)
+def test_the_last_pages_of_an_estimated_search_are_counted_exactly(client, sample_estimate):
     first = client.get("/sessions/?q=catalogue").content.decode()
-    assert heading(first).startswith(f"About {estimate} sessions")
-    shown = set(link_texts(first, "session-tile-title"))
+    assert heading(first).startswith(f"About {sample_estimate} sessions")
 
     # The last page by the estimate, and one far past it: the estimate may be short of
     # 60 or past it, and either way the list ends on its real last page, never empty,
     # with every session reachable.
-    for asked in (-(-estimate // 20), 99):
-        content = client.get(f"/sessions/?q=catalogue&page={asked}").content.decode()
-        assert heading(content) == "60 sessions, showing 41–60"
-        assert len(link_texts(content, "session-tile-title")) == 20
-    shown |= set(
-        link_texts(
-            client.get("/sessions/?q=catalogue&page=2").content.decode(), "session-tile-title"
-        )
-    )
-    shown |= set(link_texts(content, "session-tile-title"))
-    assert len(shown) == 60
+    for asked in (-(-sample_estimate // 20), 99):
+        last = client.get(f"/sessions/?q=catalogue&page={asked}").content.decode()
+        assert heading(last) == "60 sessions, showing 41–60"
+        assert len(titles(last)) == 20
+    second = client.get("/sessions/?q=catalogue&page=2").content.decode()
+    assert len({*titles(first), *titles(second), *titles(last)}) == 60
 
 
 @pytest.mark.postgres
