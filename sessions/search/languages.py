@@ -47,6 +47,10 @@ UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 UNSPACED_CHARACTER = re.compile(f"[{UNSPACED}]")
 UNSPACED_RUN = re.compile(f"[{UNSPACED}]+")
 SEPARATOR = "\u200b"  # zero-width space
+# The same separating for PostgreSQL's regexp_replace(text, pattern, replacement, 'g'),
+# in a session's refresh and in its snippets.
+UNSPACED_SQL_PATTERN = f"([{UNSPACED}])"
+SEPARATED_SQL_REPLACEMENT = f"{SEPARATOR}\\1{SEPARATOR}"
 
 
 def config_for(language: str) -> str:
@@ -92,8 +96,8 @@ def separated_search(text: str) -> str:
 def separated_sql(expression) -> Func:
     return Func(
         expression,
-        Value(f"([{UNSPACED}])"),
-        Value(f"{SEPARATOR}\\1{SEPARATOR}"),
+        Value(UNSPACED_SQL_PATTERN),
+        Value(SEPARATED_SQL_REPLACEMENT),
         Value("g"),
         function="regexp_replace",
         output_field=TextField(),

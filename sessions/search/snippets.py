@@ -12,7 +12,13 @@ from django.utils.safestring import SafeString, mark_safe
 from sessions.models import Session
 
 from . import on_sqlite
-from .languages import SEPARATOR, UNSPACED, interface_config, other_configs
+from .languages import (
+    SEPARATED_SQL_REPLACEMENT,
+    SEPARATOR,
+    UNSPACED_SQL_PATTERN,
+    interface_config,
+    other_configs,
+)
 from .matching import web_search_text, without_exclusions
 from .vectors import is_postgresql
 
@@ -64,6 +70,7 @@ def add_snippets(sessions: Sequence[Session], text: str) -> None:
         # in the interface's language and as plain words for any other (what is left out
         # is never marked, so it is not read here).
         others = other_configs()
+        searched = web_search_text(text)
         cursor.execute(
             HEADLINES_SQL.format(
                 others=" || ".join(
@@ -74,10 +81,10 @@ def add_snippets(sessions: Sequence[Session], text: str) -> None:
             {
                 **{f"config_{n}": config for n, config in enumerate(others)},
                 "interface": interface_config(),
-                "wanted": without_exclusions(web_search_text(text))[0],
-                "unspaced": f"([{UNSPACED}])",
-                "separated": f"{SEPARATOR}\\1{SEPARATOR}",
-                "text": web_search_text(text),
+                "wanted": without_exclusions(searched)[0],
+                "unspaced": UNSPACED_SQL_PATTERN,
+                "separated": SEPARATED_SQL_REPLACEMENT,
+                "text": searched,
                 "options": options,
                 "title_options": f"{options}, HighlightAll=true",
                 "stem": _longest_stem(text),
