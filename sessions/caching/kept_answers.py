@@ -104,14 +104,16 @@ def answer_key(request: HttpRequest) -> str | None:
         host = request.get_host()
     except DisallowedHost:
         return None  # the stack says so
-    language = language_of(request)
+    # Read once, where Django keeps it: the locale middleware below sets the same again
+    # if the request goes on down the stack.
+    request.LANGUAGE_CODE = language = language_of(request)
     gzip = bool(re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")))
     return f"{request.scheme}\n{host}\n{request.get_full_path()}\n{language}\n{gzip:d}"
 
 
 def answer(request: HttpRequest, kept: KeptAnswer) -> HttpResponse:
     if kept.finish is not None:
-        with translation.override(language_of(request)):
+        with translation.override(request.LANGUAGE_CODE):  # as answer_key read it
             response = kept.finish(request, kept)
         return _gzip.process_response(request, response)
     response = HttpResponse(kept.content, headers=kept.headers)
