@@ -140,28 +140,31 @@ def _session_page_for_visitor(request: HttpRequest, slug: str) -> HttpResponse:
     )
     # The next visitors asking the same way are answered from the top of the middleware
     # stack, each counted and filled in by `_finish_kept_session_page`.
-    extra = {**page.extra, "rendering": page_cache.etag_for(key, page.rendered_at)}
+    extra = {
+        **page.extra,
+        "rendering": page_cache.etag_for(key, page.rendered_at),
+        "page": live_parts.PageWithHoles(page.content),
+    }
     keep_answer(
         request,
         version=version,
         rendered_at=page.rendered_at,
         finish=_finish_kept_session_page,
-        content=page.content,
         extra=extra,
     )
     # The count read with the page, when this request rendered it, saves a query.
     views_read = page.extra["views"] if rendered_here else None
-    return _session_answer(request, page.content, page.headers, extra, views_read)
+    return _session_answer(request, page.headers, extra, views_read)
 
 
 def _finish_kept_session_page(request: HttpRequest, kept: KeptAnswer) -> HttpResponse:
-    return _session_answer(request, kept.content, kept.headers, kept.extra)
+    return _session_answer(request, kept.headers, kept.extra)
 
 
 def _session_answer(
-    request: HttpRequest, content: bytes, headers, extra: dict, views_read: int | None = None
+    request: HttpRequest, headers, extra: dict, views_read: int | None = None
 ) -> HttpResponse:
-    """A kept session page (`content`, with holes) for this request: its view counted,
+    """A kept session page (`extra["page"]`, with holes) for this request: its view counted,
     its live parts filled in. Its ETag names the rendering and the parts filled in,
     which is cheaper than hashing the whole page each time."""
     session = SessionToCount(pk=extra["pk"])
@@ -174,7 +177,7 @@ def _session_answer(
         views_line=_views_line(view_count),
         views_chart=_kept_views_chart(request, session),
     )
-    response = HttpResponse(live_parts.filled(content, parts), headers=headers)
+    response = HttpResponse(extra["page"].filled(parts), headers=headers)
     if counted.counted:
         response["X-View-Counted"] = "1"
     filled_in = f"{extra['rendering']}\n{parts.views_line}\n{parts.views_chart}"

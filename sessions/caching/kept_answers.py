@@ -56,7 +56,7 @@ class KeptAnswer:
     headers: list[tuple[str, str]]
     rendered_at: int
     # For a page with live parts: makes each request's content and headers from the
-    # kept ones (`content` is then uncompressed).
+    # kept headers and `extra` (`content` is then unused).
     finish: Callable[[HttpRequest, "KeptAnswer"], HttpResponse] | None = None
     extra: dict = field(default_factory=dict)
 
@@ -71,15 +71,14 @@ def keep_answer(
     version: int,
     rendered_at: int,
     finish: Callable[[HttpRequest, KeptAnswer], HttpResponse] | None = None,
-    content: bytes | None = None,
     extra: dict | None = None,
 ) -> None:
     """Let the answer to this request be kept and given to the next ones asking the
-    same way, until `rendered_at` plus the page cache's time. With `finish`, `content`
-    is what it starts from each time (the stack's answer only gives the headers)."""
+    same way, until `rendered_at` plus the page cache's time. With `finish`, `extra`
+    holds what it starts from each time (the stack's answer only gives the headers)."""
     request._keep_answer = KeptAnswer(
         version=version,
-        content=content or b"",
+        content=b"",
         headers=[],
         rendered_at=rendered_at,
         finish=finish,
