@@ -147,9 +147,12 @@ def main() -> None:
     django.setup()
     from django.conf import settings
     from django.core.handlers.wsgi import WSGIHandler
+    from django.core.management import call_command
 
     from sessions.models import Session
 
+    # The pages name their static files by the manifest, as in production.
+    call_command("collectstatic", interactive=False, verbosity=0)
     session = Session.objects.published().order_by("pk").first()
     pages = args.pages or ["/", "/sessions/", "/years/2019/", "/venues/"]
     pages.append(session.get_absolute_url())
