@@ -17,9 +17,11 @@ values), so the same filters asked again (another page, another order) cost noth
 
 A broad search is not counted exactly on PostgreSQL: counting 10,000 matches of 100,000
 sessions read all of them. The one query first reads the matches among one session in
-SAMPLE_EVERY (a partial index holds the words of those alone: migration 0020); when they
-stand for more than ESTIMATE_PAST sessions, it counts them, each for SAMPLE_EVERY, and
-the page says "about"; otherwise it counts every match, a few thousand at most.
+SAMPLE_EVERY, chosen by a hash of its key so that sessions made in a repeating order
+(room by room) do not fall in or out of it together (a partial index holds the words of
+those alone: migration 0021); when they stand for more than ESTIMATE_PAST sessions, it
+counts them, each for SAMPLE_EVERY, and the page says "about"; otherwise it counts
+every match, a few thousand at most.
 
 The counts are written into the filter form's options ("Workshop (12)"), which replaces
 the query that would otherwise read each select's choices.
@@ -59,7 +61,8 @@ SESSIONS_OF = {"meeting": "sessions", "venue": "meetings__sessions"}
 
 # A search matching more sessions than this is counted in a sample (see the docstring).
 ESTIMATE_PAST = 2000
-# One session in this many is in the sample: the partial index of migration 0020 says so.
+# One session in this many is in the sample, by a hash of its key: the partial index of
+# migration 0021 says so.
 SAMPLE_EVERY = 10
 
 
@@ -219,7 +222,7 @@ def _counts_in_one_query(
         # first; when it holds too few to go by, every match is read instead (a one-time
         # filter: PostgreSQL runs that scan only then).
         every = f"({base_sql}) AS every"
-        in_sample = f"mod(every.{quote('facet_id')}, {SAMPLE_EVERY}) = 0"
+        in_sample = f"mod(hashint8(every.{quote('facet_id')}), {SAMPLE_EVERY}) = 0"
         too_many = f"(SELECT COUNT(*) FROM sampled) * {SAMPLE_EVERY} > {ESTIMATE_PAST}"
         with_base = (
             f"WITH sampled AS MATERIALIZED (SELECT every.* FROM {every} WHERE {in_sample}), "

@@ -9,7 +9,7 @@ from django.db import connection
 from sessions.browsing import facets
 from sessions.models import Session
 from sessions.search import refresh_search_vectors
-from tests.factories import SessionFactory
+from tests.factories import SessionFactory, SessionTypeFactory
 from tests.page_parsing import link_texts, visible_text
 
 pytestmark = pytest.mark.django_db
@@ -25,10 +25,20 @@ def sample_estimate(make_catalogue, monkeypatch) -> int:
     "Catalogue session NNN"), a threshold they pass, and what their sample says."""
     make_catalogue(60)
     refresh_search_vectors(Session.objects.values_list("pk", flat=True))
-    published = Session.objects.published().values_list("pk", flat=True)
     monkeypatch.setattr(facets, "ESTIMATE_PAST", 20)
     # The sessions of the sample each count for ten.
-    return sum(1 for pk in published if pk % facets.SAMPLE_EVERY == 0) * facets.SAMPLE_EVERY
+    return in_sample(Session.objects.published()) * facets.SAMPLE_EVERY
+
+
+def in_sample(sessions) -> int:
+    """How many of `sessions` the sample holds, as PostgreSQL chooses them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*) FROM catalogue_session "
+            "WHERE id = ANY(%s) AND mod(hashint8(id), %s) = 0",
+            [list(sessions.values_list("pk", flat=True)), facets.SAMPLE_EVERY],
+        )
+        return cursor.fetchone()[0]
 
 
 def titles(content: str) -> list[str]:
@@ -54,14 +64,39 @@ def test_the_last_pages_of_an_estimated_search_are_counted_exactly(client, sampl
     assert heading(first).startswith(f"About {sample_estimate} sessions")
 
     # The last page by the estimate, and one far past it: the estimate may be short of
-    # 60 or past it, and either way the list ends on its real last page, never empty,
-    # with every session reachable.
-    for asked in (-(-sample_estimate // 20), 99):
-        last = client.get(f"/sessions/?q=catalogue&page={asked}").content.decode()
-        assert heading(last) == "60 sessions, showing 41–60"
-        assert len(titles(last)) == 20
-    second = client.get("/sessions/?q=catalogue&page=2").content.decode()
-    assert len({*titles(first), *titles(second), *titles(last)}) == 60
+    # 60 or past it. Either way those pages are counted exactly and never empty, one
+    # past the real last page shows that one, and every session is reachable.
+    estimated_last = max(-(-sample_estimate // 20), 1)
+    for asked in (estimated_last, 99):
+        shown = min(asked, 3)
+        page = client.get(f"/sessions/?q=catalogue&page={asked}").content.decode()
+        assert heading(page) == f"60 sessions, showing {shown * 20 - 19}–{shown * 20}"
+        assert len(titles(page)) == 20
+    pages = [client.get(f"/sessions/?q=catalogue&page={n}").content.decode() for n in (2, 3)]
+    assert len({*titles(first), *titles(pages[0]), *titles(pages[1])}) == 60
+
+
+@pytest.mark.postgres
+def test_sessions_made_in_a_repeating_order_are_neither_all_in_the_sample_nor_all_out(
+    client, make_catalogue, monkeypatch
+):
+    # A programme imported slot by slot, ten rooms a slot, the main hall always first:
+    # its sessions are every tenth by key. A sample of every tenth key held all of them
+    # or none, and counted them ten times over or not at all.
+    sessions = make_catalogue(200)
+    main_hall = SessionTypeFactory(name="Main Session")
+    first = min(session.pk for session in sessions)
+    in_main_hall = [session.pk for session in sessions if (session.pk - first) % 10 == 0]
+    Session.objects.filter(pk__in=in_main_hall).update(type=main_hall)
+    refresh_search_vectors(Session.objects.values_list("pk", flat=True))
+    monkeypatch.setattr(facets, "ESTIMATE_PAST", 20)
+
+    content = client.get("/sessions/?q=catalogue").content.decode()
+
+    options = dict(re.findall(r'<option value="([\w-]+)">[^<(]+\(about (\d+)\)</option>', content))
+    # 20 in the main hall, 180 elsewhere: each side estimated from a few of its own.
+    assert 0 < int(options["main-session"]) < 100
+    assert int(options["workshop"]) + int(options["open-forum"]) > 100
 
 
 @pytest.mark.postgres
