@@ -65,12 +65,13 @@ def header_line(session, linked: bool = False) -> SafeString:
     Human Rights at EuroDIG 2019 in The Hague, Netherlands".
     With `linked`, the type, topic and venue each link to the list filtered by them, and
     the meeting to its page."""
+    list_url = reverse("sessions:list") if linked else ""  # once, and only for links
 
     def name(parameter: str, obj, text: str) -> str:
         if not linked:
             return conditional_escape(text)
         query = urlencode({parameter: obj.slug})
-        return format_html('<a href="{}?{}">{}</a>', reverse("sessions:list"), query, text)
+        return format_html('<a href="{}?{}">{}</a>', list_url, query, text)
 
     type_, topic, meeting = session.type, session.topic, session.meeting
     venue = meeting.venue
