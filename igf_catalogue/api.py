@@ -25,6 +25,7 @@ from rest_framework.throttling import AnonRateThrottle
 
 from .client_address import client_address
 from .filter_errors import NAMES_NOTHING
+from .pagination import KeysFirst
 
 API_PREFIX = "/api/"
 # Django's slug path converter: a slug never holds anything else.
@@ -43,6 +44,11 @@ class CataloguePagination(PageNumberPagination):
     carries count, next, previous and results."""
 
     page_size_query_param = "page_size"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # A page deep in a long list is found as keys first (researchers page through
+        # the whole catalogue).
+        return super().paginate_queryset(KeysFirst(queryset), request, view)
 
     @property
     def max_page_size(self) -> int:

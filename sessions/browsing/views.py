@@ -21,7 +21,7 @@ from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.translation import get_language, ngettext
 
-from igf_catalogue.pagination import paginate
+from igf_catalogue.pagination import KeysFirst, paginate
 from sessions.caching import live_parts, page_cache
 from sessions.caching.kept_answers import KeptAnswer, keep_answer
 from sessions.caching.version import catalogue_version, reading_one_version
@@ -86,7 +86,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
         page = paginate(request, keys, **count)
         page.object_list = tiles.search_results(list(page.object_list), session_filter.search_text)
     else:
-        page = paginate(request, session_filter.qs, **count)
+        page = paginate(request, KeysFirst(session_filter.qs), **count)
     return render(
         request,
         "sessions/session_list.html",
