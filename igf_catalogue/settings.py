@@ -459,8 +459,8 @@ LOGGING = {
 # How long an anonymous visitor's page may be served from the cache (sessions.caching.page_cache).
 # An edit shows at once whatever this is; only view counts may be this old.
 CATALOGUE_PAGE_CACHE_SECONDS = env_int("CATALOGUE_PAGE_CACHE_SECONDS", 300)
-# Paginates the public lists and the API: this one counts each list once per catalogue
-# version (counting means reading every matching session).
+# Paginates the public lists and the API's sessions: this one counts each list once per
+# catalogue version (counting means reading every matching session).
 CATALOGUE_PAGINATOR = "sessions.caching.page_cache.VersionedCountPaginator"
 
 # The admin's import page: the largest file an editor may upload, and where the check

@@ -21,7 +21,8 @@ from rest_framework import viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 
-from igf_catalogue.api import SLUG_PATTERN, BySlug
+from igf_catalogue.api import SLUG_PATTERN, BySlug, CataloguePagination
+from igf_catalogue.pagination import paginator_class
 from sessions.browsing import people, selectors
 from sessions.browsing.filters import (
     LONGEST_SLUG,
@@ -120,6 +121,17 @@ SLUG_FILTERS = {
 }
 
 
+class SessionPagination(CataloguePagination):
+    """The sessions' pages, counted as the site's lists are: once per catalogue version
+    (CATALOGUE_PAGINATOR), so that walking through the pages of a list of thousands does
+    not count it again for each. (The other lists count on each request: reading the
+    version where no shared cache holds it would cost a query as well.)"""
+
+    @property
+    def django_paginator_class(self):
+        return paginator_class()
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="Published sessions, filtered and sorted as on /sessions/",
@@ -176,6 +188,7 @@ class SessionViewSet(BySlug, viewsets.ReadOnlyModelViewSet):
     """The published sessions of the catalogue."""
 
     serializer_class = SessionSerializer
+    pagination_class = SessionPagination
     filterset_class = SessionApiFilter
 
     def get_queryset(self) -> QuerySet[Session]:

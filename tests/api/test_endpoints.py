@@ -403,6 +403,25 @@ def test_the_session_list_asked_again_costs_one_query(
     assert again.json() == first.json()
 
 
+def test_the_next_page_of_the_session_list_is_not_counted_again(
+    client, django_assert_num_queries, make_full_catalogue
+):
+    make_full_catalogue(30)
+    first = client.get("/api/sessions/?sort=title&page_size=10")
+    # The catalogue version, the page, then one query each for its eight kinds of
+    # linked objects: the count, like the years of the filter, was kept for the version.
+    with django_assert_num_queries(10):
+        second = client.get(first.json()["next"])
+    assert second.json()["count"] == 30
+
+
+def test_a_session_published_since_shows_in_the_count(client, make_full_catalogue):
+    make_full_catalogue(3)
+    assert client.get("/api/sessions/").json()["count"] == 3
+    SessionFactory()
+    assert client.get("/api/sessions/?page_size=10").json()["count"] == 4
+
+
 def test_the_session_list_is_kept_for_each_media_type_asked_for(client, make_full_catalogue):
     make_full_catalogue(2)
     compact = client.get("/api/sessions/")
