@@ -251,10 +251,14 @@ class Session(SlugFromMixin, models.Model):
         verbose_name_plural = _("sessions")
         ordering = ["-date", "-pk"]
         indexes = [
-            # One index per sort of the public lists, each led by the status filter.
+            # One index per sort of the public lists, each led by the status filter and
+            # holding the whole order, so a page deep in a list reads its keys from it
+            # (igf_catalogue.pagination.KeysFirst).
             models.Index(fields=["status", "-date", "-id"], name="session_status_date"),
-            models.Index(fields=["status", "-views", "-id"], name="session_status_views"),
-            models.Index(fields=["status", "title"], name="session_status_title"),
+            models.Index(
+                fields=["status", "-views", "-date", "-id"], name="session_status_views_date"
+            ),
+            models.Index(fields=["status", "title", "id"], name="session_status_title_id"),
             models.Index(fields=["date"], name="session_date"),
         ]
 
