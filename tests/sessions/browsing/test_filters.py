@@ -9,7 +9,9 @@ import re
 import urllib.parse
 
 import pytest
+from django.utils import translation
 
+from sessions.browsing.filters import SessionFilter
 from sessions.models import Session
 from sessions.search import refresh_search_vectors
 from tests.factories import (
@@ -303,6 +305,19 @@ def test_an_invalid_field_is_marked_in_the_form(client, catalogue):
         r'<select name="venue" aria-invalid="true" aria-describedby="id_venue_error"', content
     )
     assert 'id="id_venue_error"' in content
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "zh-hans"])
+def test_the_forms_labels_are_as_django_writes_them(client, catalogue, language):
+    """The template writes each label out (`field.label_tag` renders a template of its
+    own): the same markup, the suffix in the reader's language (" :" in French)."""
+    response = client.get("/sessions/?q=broadband&year=2015", HTTP_ACCEPT_LANGUAGE=language)
+    labels = re.findall(r'<label for="id_[a-z]+">.*?</label>', response.content.decode())
+    with translation.override(language):
+        form = SessionFilter(response.wsgi_request.GET, queryset=Session.objects.all()).form
+        expected = [str(field.label_tag()) for field in form if not field.is_hidden]
+    assert len(labels) == 12
+    assert sorted(labels) == sorted(expected)
 
 
 def test_the_empty_catalogue_has_a_list_page(client):
