@@ -391,16 +391,21 @@ def show_counts(form: forms.Form, facets: CountedFacets) -> None:
 
     Only what the selects show changes: a value left out is still accepted.
     """
+    # Translated once for the page's few hundred options, not once for each.
+    option = _option_format(facets.estimated)
     for name, values in facets.values.items():
         field = form.fields[name]
         field.widget.choices = [
             ("", field.empty_label),
-            *((facet.value, _option(facet, facets.estimated)) for facet in values),
+            *(
+                (facet.value, option % {"label": facet.label, "count": facet.count})
+                for facet in values
+            ),
         ]
 
 
-def _option(facet: FacetValue, estimated: bool) -> str:
+def _option_format(estimated: bool) -> str:
     if estimated:
         # Translators: a filter's value and how many sessions it would give, estimated.
-        return gettext("%(label)s (about %(count)s)") % {"label": facet.label, "count": facet.count}
-    return f"{facet.label} ({facet.count})"
+        return gettext("%(label)s (about %(count)s)")
+    return "%(label)s (%(count)s)"
