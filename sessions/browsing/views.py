@@ -17,9 +17,7 @@ from django.utils.cache import (
     get_conditional_response,
     patch_cache_control,
 )
-from django.utils.formats import number_format
-from django.utils.html import escape
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language
 
 from igf_catalogue.pagination import KeysFirst, paginate
 from sessions.caching import live_parts, page_cache
@@ -30,6 +28,7 @@ from sessions.counting.counted import SessionToCount
 from sessions.counting.counter import count_view
 from sessions.models import Session, Speaker, Tag, Venue
 from sessions.search.ranking import result_keys
+from sessions.templatetags.session_text import views_line
 from strategies.models import Strategy
 
 from . import charts, facets, form_options, people, recordings, selectors, tiles
@@ -111,7 +110,7 @@ def session_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             **_session_context(session),
             "view_count": view_count,
-            "views_line": _views_line(view_count),
+            "views_line": views_line(view_count),
             # Read after counting, so this month's bar includes this view too.
             "views_chart": _views_chart(request, session) if session.is_published else "",
         },
@@ -174,7 +173,7 @@ def _session_answer(
         view_count = views_read if views_read is not None else selectors.views_of(session.pk)
     parts = live_parts.LiveParts(
         view_count=view_count,
-        views_line=_views_line(view_count),
+        views_line=views_line(view_count),
         views_chart=_kept_views_chart(request, session),
     )
     response = HttpResponse(extra["page"].filled(parts), headers=headers)
@@ -202,15 +201,6 @@ def _session_context(session: Session) -> dict:
         "recording_groups": recordings.by_language(session.recordings.all(), get_language()),
         "related_sessions": related_sessions(session),
     }
-
-
-def _views_line(view_count: int) -> str:
-    """ "1,234 views", in the visitor's language. Written out, not rendered from a
-    template: it is filled in on every view of a kept session page, where a template's
-    blocktranslate took about 0.3 ms of the request's 5."""
-    views = number_format(view_count, force_grouping=True)  # as humanize's intcomma
-    line = ngettext("%(views)s view", "%(views)s views", view_count) % {"views": views}
-    return escape(line)
 
 
 def _views_chart(request: HttpRequest, session: Session | SessionToCount) -> str:

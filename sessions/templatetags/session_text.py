@@ -6,10 +6,10 @@ from urllib.parse import urlencode, urlsplit
 from django import template
 from django.contrib.humanize.templatetags.humanize import ordinal
 from django.urls import reverse
-from django.utils.formats import date_format, get_format
-from django.utils.html import conditional_escape, format_html
+from django.utils.formats import date_format, get_format, number_format
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language_bidi, gettext, gettext_lazy
+from django.utils.translation import get_language_bidi, gettext, gettext_lazy, ngettext
 
 from sessions.models.languages import is_right_to_left, language_name
 
@@ -228,6 +228,25 @@ def content_language(code: str) -> SafeString:
 
 
 register.filter(language_name)
+
+
+# Written out, not in templates: each is on every tile of a list, where a blocktranslate
+# and the `time` filter were a third of what rendering a tile took.
+
+
+@register.filter
+def views_line(count: int) -> SafeString:
+    """ "1,234 views", in the reader's language (its number grouped as humanize's intcomma
+    groups it). Also filled in on every view of a kept session page."""
+    views = number_format(count, force_grouping=True)
+    return escape(ngettext("%(views)s view", "%(views)s views", count) % {"views": views})
+
+
+@register.filter
+def hours_minutes(moment) -> str:
+    """A time of day on the 24-hour clock, "09:30", as `|time:"H:i"` writes it in every
+    language."""
+    return moment.strftime("%H:%M") if moment is not None else ""
 
 
 @register.filter

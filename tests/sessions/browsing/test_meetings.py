@@ -135,6 +135,16 @@ def section_or_paragraph(content: str, css_class: str) -> str:
     return match.group(1)
 
 
+@pytest.mark.parametrize("language", ["en", "fr", "ar"])
+def test_a_programmes_tiles_give_times_on_the_24_hour_clock(client, eurodig, language):
+    session_at(eurodig, 19, start_time=datetime.time(9, 5), end_time=datetime.time(14, 30))
+    session_at(eurodig, 20, start_time=datetime.time(16, 0))
+    session_at(eurodig, 20, title="Untimed")
+    content = client.get("/meetings/eurodig-2019/", HTTP_ACCEPT_LANGUAGE=language).content
+    times = re.findall(r'<p class="time">(.*?)</p>', content.decode())
+    assert [visible_text(time) for time in times] == ["09:05–14:30", "16:00"]
+
+
 def test_a_meetings_frab_schedule_is_named_after_it(client, eurodig):
     session_at(eurodig, 19, title="Rights online", start_time=datetime.time(10, 0))
     schedule = json.loads(client.get("/meetings/eurodig-2019/schedule.json").content)
